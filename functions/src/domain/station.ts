@@ -1,0 +1,21 @@
+import type { Tariff } from './tariff.js';
+
+export type StationStatus = 'AVAILABLE' | 'CHARGING' | 'OFFLINE' | 'FAULT';
+
+export interface Station {
+  id: string;
+  name: string;
+  site: string;
+  model: 'breaker' | 'mode3';
+  ratedW: number;
+  voltageV: number;
+  tariff: Tariff;
+  online: boolean;
+  breaker: 'open' | 'closed';
+  /** Session the station is bound to (set by a successful conditional claim at start). */
+  activeSessionId?: string;
+  fault?: string;
+  powerW?: number;
+  lastSeenAt?: string;
+  updatedAt: string;
+}
