@@ -27,6 +27,13 @@ module.exports = {
       to: { pathNot: '(^|/)functions/src/(domain|ports|use-cases)/' },
     },
     {
+      name: 'presenters-only-domain',
+      comment: 'presenters shape domain objects for an API; they import only the domain.',
+      severity: 'error',
+      from: { path: '(^|/)functions/src/presenters/' },
+      to: { pathNot: '(^|/)functions/src/(domain|presenters)/' },
+    },
+    {
       name: 'adapters-only-from-composition-root',
       comment: 'only the composition root (and adapters themselves) import adapters.',
       severity: 'error',

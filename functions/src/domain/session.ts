@@ -33,6 +33,10 @@ export interface LiveReading {
   at: string;
   registerWh: number;
   powerW: number;
+  /** Energy so far: this register minus the start register (Wh). */
+  energyWh?: number;
+  /** Running cost so far, priced with the same single rounding as the final amount (yen). */
+  costYen?: number;
 }
 
 export interface Session {
@@ -64,11 +68,17 @@ export interface Session {
   /** What was (or will be) charged to the card: amountYen + carriedInYen. */
   chargeYen?: number;
   paymentAttempt?: number;
+  /** `charge:{sessionId}:{attempt}`: persisted before the processor is called, reused by every retry. */
+  idempotencyKey?: string;
+  /** Processor customer the charge is made against (pinned at billing so a retry sends the same request). */
+  customerId?: string;
   paymentIntentId?: string;
   paymentMethodId?: string;
   cardBrand?: string;
   cardLast4?: string;
   paidAt?: string;
+  /** Cumulative refunded amount (operator action; never automatic). */
+  refundedYen?: number;
   stopReason?: StopReason;
   failureCode?: string;
   failureMessage?: string;

@@ -19,3 +19,10 @@ export interface Station {
   lastSeenAt?: string;
   updatedAt: string;
 }
+
+/** What drivers see: offline beats fault beats busy. */
+export function stationStatus(station: Station): StationStatus {
+  if (!station.online) return 'OFFLINE';
+  if (station.fault) return 'FAULT';
+  return station.activeSessionId ? 'CHARGING' : 'AVAILABLE';
+}

@@ -1,0 +1,42 @@
+import type { BreakerFault } from './charge-point.js';
+
+/**
+ * The safety rules for breaker commands as pure decisions, apart from I/O: a station closes only for
+ * a valid, unexpired command of a session it is not already serving someone else with, never for a
+ * session that has already ended, and (Mode-3) only with an EV on the cable.
+ */
+export interface CommandContext {
+  activeSessionId: string | null;
+  /** The command's session already ended here (a late replay must not restart it). */
+  sessionEnded: boolean;
+  model: 'breaker' | 'mode3';
+  evPresent: boolean;
+  breakerFault: BreakerFault;
+}
+
+export type Decision =
+  | { ok: true; effect: 'close' | 'open' | 'none' }
+  | { ok: false; reason: 'busy' | 'sessionEnded' | 'evNotConnected' | 'breakerFailed' | 'breakerWelded' };
+
+export function decideClose(ctx: CommandContext, sessionId: string): Decision {
+  if (ctx.activeSessionId === sessionId) return { ok: true, effect: 'none' };
+  if (ctx.activeSessionId !== null) return { ok: false, reason: 'busy' };
+  if (ctx.sessionEnded) return { ok: false, reason: 'sessionEnded' };
+  if (ctx.model === 'mode3' && !ctx.evPresent) return { ok: false, reason: 'evNotConnected' };
+  if (ctx.breakerFault === 'failToClose') return { ok: false, reason: 'breakerFailed' };
+  return { ok: true, effect: 'close' };
+}
+
+export function decideOpen(ctx: CommandContext, sessionId: string): Decision {
+  if (ctx.activeSessionId === null) return { ok: true, effect: 'none' };
+  if (ctx.activeSessionId !== sessionId) return { ok: false, reason: 'busy' };
+  if (ctx.breakerFault === 'welded') return { ok: false, reason: 'breakerWelded' };
+  return { ok: true, effect: 'open' };
+}
+
+/** A command is live from issue until expiry; unparseable or inverted windows are never live. */
+export function isLive(issuedAt: string, expiresAt: string, nowMs: number): boolean {
+  const issued = Date.parse(issuedAt);
+  const expires = Date.parse(expiresAt);
+  return Number.isFinite(issued) && Number.isFinite(expires) && expires > issued && expires > nowMs;
+}

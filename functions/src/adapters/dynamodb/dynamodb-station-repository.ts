@@ -1,0 +1,133 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Station } from '../../domain/station.js';
+import type { PresencePatch, StationRepository } from '../../ports/station-repository.port.js';
+import { stationSchema, withoutUndefined } from './item-schemas.js';
+import { guarded, wrapped } from './store-errors.js';
+import type { TableNames } from './tables.js';
+
+const PRESENCE_FIELDS = ['online', 'breaker', 'powerW', 'lastSeenAt', 'fault'] as const;
+/** Scan pages are ≤ 1 MB (thousands of stations each); the bound only stops a runaway loop. */
+const MAX_SCAN_PAGES = 1_000;
+
+/**
+ * Stations, one item each with the Station's fields as top-level attributes (key `id`), so claim,
+ * release and presence are single-attribute updates rather than read-modify-write.
+ */
+export class DynamoDbStationRepository implements StationRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tables: Pick<TableNames, 'stations'>,
+  ) {}
+
+  async get(id: string): Promise<Station | undefined> {
+    const out = await wrapped('get', this.tables.stations, () =>
+      this.doc.send(new GetCommand({ TableName: this.tables.stations, Key: { id }, ConsistentRead: true })),
+    );
+    return out.Item ? stationSchema.parse(out.Item) : undefined;
+  }
+
+  async list(): Promise<Station[]> {
+    const stations: Station[] = [];
+    let start: Record<string, unknown> | undefined;
+    for (let page = 0; page < MAX_SCAN_PAGES; page++) {
+      const out = await wrapped('list', this.tables.stations, () =>
+        this.doc.send(
+          new ScanCommand({
+            TableName: this.tables.stations,
+            ConsistentRead: true,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        ),
+      );
+      for (const item of out.Items ?? []) stations.push(stationSchema.parse(item));
+      start = out.LastEvaluatedKey;
+      if (!start) break;
+    }
+    return stations.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  async put(station: Station): Promise<void> {
+    await wrapped('put', this.tables.stations, () =>
+      this.doc.send(new PutCommand({ TableName: this.tables.stations, Item: withoutUndefined(station) })),
+    );
+  }
+
+  /** A repeated claim by the session that already holds the station succeeds (a retried start). */
+  async claim(stationId: string, sessionId: string, at: string): Promise<boolean> {
+    return guarded(
+      'claim',
+      this.tables.stations,
+      async () => {
+        await this.doc.send(
+          new UpdateCommand({
+            TableName: this.tables.stations,
+            Key: { id: stationId },
+            UpdateExpression: 'SET activeSessionId = :sid, updatedAt = :at',
+            ConditionExpression:
+              'attribute_exists(id) AND (attribute_not_exists(activeSessionId) OR activeSessionId = :sid)',
+            ExpressionAttributeValues: { ':sid': sessionId, ':at': at },
+          }),
+        );
+        return true;
+      },
+      () => false,
+    );
+  }
+
+  async release(stationId: string, sessionId: string, at: string): Promise<boolean> {
+    return guarded(
+      'release',
+      this.tables.stations,
+      async () => {
+        await this.doc.send(
+          new UpdateCommand({
+            TableName: this.tables.stations,
+            Key: { id: stationId },
+            UpdateExpression: 'REMOVE activeSessionId SET updatedAt = :at',
+            ConditionExpression: 'activeSessionId = :sid',
+            ExpressionAttributeValues: { ':sid': sessionId, ':at': at },
+          }),
+        );
+        return true;
+      },
+      () => false,
+    );
+  }
+
+  /**
+   * One blind update of the given fields; a field present with `undefined` is removed (a cleared
+   * fault). An unknown station is ignored: a stray report must not create a half-filled row.
+   */
+  async updatePresence(stationId: string, patch: PresencePatch, at: string): Promise<void> {
+    const set = ['#updatedAt = :updatedAt'];
+    const remove: string[] = [];
+    const names: Record<string, string> = { '#id': 'id', '#updatedAt': 'updatedAt' };
+    const values: Record<string, unknown> = { ':updatedAt': at };
+    for (const field of PRESENCE_FIELDS) {
+      if (!(field in patch)) continue;
+      names[`#${field}`] = field;
+      const value = patch[field];
+      if (value === undefined) remove.push(`#${field}`);
+      else {
+        set.push(`#${field} = :${field}`);
+        values[`:${field}`] = value;
+      }
+    }
+    await guarded(
+      'updatePresence',
+      this.tables.stations,
+      () =>
+        this.doc.send(
+          new UpdateCommand({
+            TableName: this.tables.stations,
+            Key: { id: stationId },
+            UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
+            ConditionExpression: 'attribute_exists(#id)',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }),
+        ),
+      () => undefined,
+    );
+  }
+}

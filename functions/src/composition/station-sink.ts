@@ -1,0 +1,81 @@
+/**
+ * Wires validated station messages (handlers/station-event-sink.ts) to the use-cases. Expected
+ * refusals (an ack for a session that moved on, an unknown session) are logged, never retried;
+ * only unexpected failures propagate so the platform redelivers the message.
+ */
+import type { DomainError } from '../domain/errors.js';
+import type { Result } from '../domain/result.js';
+import type { StationEventSink } from '../handlers/station-event-sink.js';
+import type { Alerts } from '../ports/alerts.port.js';
+import type { Logger } from '../ports/logger.port.js';
+import type { UseCases } from '../use-cases/index.js';
+import type { StationPresence } from '../use-cases/station-presence.js';
+
+function logRefusal<T>(logger: Logger, what: string, fields: Record<string, unknown>, r: Result<T, DomainError>): void {
+  if (!r.ok) logger.warn(`${what} refused`, { ...fields, code: r.error.code, message: r.error.message });
+}
+
+export function makeStationSink(deps: {
+  useCases: Pick<UseCases, 'breakerAcked' | 'meterReported' | 'sessionEndedByStation'>;
+  presence: StationPresence;
+  alerts: Alerts;
+  logger: Logger;
+}): StationEventSink {
+  const { useCases, logger } = deps;
+  return {
+    async ack(stationId, ack) {
+      const r = await useCases.breakerAcked({
+        stationId,
+        cmdId: ack.cmdId,
+        sessionId: ack.sessionId,
+        action: ack.action,
+        ok: ack.ok,
+        reason: ack.reason,
+        breaker: ack.breaker,
+        registerWh: ack.registerWh,
+        at: ack.at,
+      });
+      logRefusal(logger, 'ack', { stationId, cmdId: ack.cmdId }, r);
+    },
+    async meter(stationId, m) {
+      const r = await useCases.meterReported({
+        stationId,
+        sessionId: m.sessionId,
+        seq: m.seq,
+        at: m.at,
+        registerWh: m.registerWh,
+        powerW: m.powerW,
+      });
+      logRefusal(logger, 'meter', { stationId, seq: m.seq }, r);
+    },
+    async sessionEnd(stationId, end) {
+      const r = await useCases.sessionEndedByStation({
+        stationId,
+        sessionId: end.sessionId,
+        startRegisterWh: end.startRegisterWh,
+        stopRegisterWh: end.stopRegisterWh,
+        startedAt: end.startedAt,
+        endedAt: end.endedAt,
+        reason: end.reason,
+      });
+      logRefusal(logger, 'session_end', { stationId, sessionId: end.sessionId }, r);
+    },
+    async fault(stationId, f) {
+      await deps.alerts.raise({
+        code: `STATION_FAULT_${f.code}`,
+        stationId,
+        sessionId: f.sessionId ?? undefined,
+        detail: f.detail ?? f.code,
+      });
+    },
+    async pilot(stationId, p) {
+      logger.debug('pilot state', { stationId, pilot: p.pilot, sessionId: p.sessionId });
+    },
+    async boot(stationId, b) {
+      logger.info('station booted', { stationId, fw: b.fw, registerWh: b.registerWh });
+    },
+    async presence(stationId, signal) {
+      await deps.presence.apply(stationId, signal);
+    },
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * Handler configuration: zod-parsed environment, the same variables in the cloud (set by CDK) and
+ * locally (set by infra/local's orchestrator). Endpoint overrides point the real SDKs at stand-ins.
+ */
+import { z } from 'zod';
+
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
+
+export const ConfigSchema = z
+  .object({
+    STAGE: z.string().default('local'),
+    AWS_REGION: z.string().default('ap-northeast-1'),
+    LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
+
+    TABLE_SESSIONS: z.string().min(1),
+    TABLE_DRIVERS: z.string().min(1),
+    TABLE_STATIONS: z.string().min(1),
+    TABLE_EVENTS: z.string().min(1),
+    DYNAMODB_ENDPOINT: z.url().optional(),
+
+    /** Either the key itself (local / tests) or the Secrets Manager id holding it (cloud). */
+    STRIPE_SECRET_KEY: z.string().startsWith('sk_').optional(),
+    STRIPE_SECRET_ID: z.string().optional(),
+    /** Points the Stripe SDK at the local emulator, e.g. http://127.0.0.1:12111 */
+    STRIPE_API_BASE: z.url().optional(),
+    STRIPE_WEBHOOK_SECRETS: csv.optional(),
+
+    IOT_DATA_ENDPOINT: z.url().optional(),
+    APPSYNC_GRAPHQL_URL: z.url().optional(),
+    COGNITO_USER_POOL_ID: z.string().optional(),
+    COGNITO_ENDPOINT: z.url().optional(),
+
+    /** Where Checkout returns the driver to: `${WEB_BASE_URL}/?session=…`. */
+    WEB_BASE_URL: z.url().default('http://127.0.0.1:5173'),
+    ACK_TIMEOUT_SEC: z.coerce.number().int().positive().default(30),
+    LIVE_PUBLISH_INTERVAL_SEC: z.coerce.number().positive().default(2),
+  })
+  .refine((c) => c.STRIPE_SECRET_KEY || c.STRIPE_SECRET_ID, {
+    message: 'set STRIPE_SECRET_KEY (local/test) or STRIPE_SECRET_ID (Secrets Manager)',
+  });
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const r = ConfigSchema.safeParse(env);
+  if (!r.success) throw new Error(`invalid configuration:\n${z.prettifyError(r.error)}`);
+  return r.data;
+}

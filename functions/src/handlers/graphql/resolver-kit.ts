@@ -1,0 +1,74 @@
+/**
+ * The GraphQL edge shared by every resolver Lambda: who is calling (from the AppSync identity), zod-parsed
+ * arguments, and ONE mapping from domain error codes to GraphQL `errorType`s. AppSync turns a thrown
+ * error's `errorType` into `errors[].errorType`; the local server does the same.
+ */
+import type { AppSyncResolverEvent } from 'aws-lambda';
+import { z } from 'zod';
+import type { DomainError } from '../../domain/errors.js';
+import type { Result } from '../../domain/result.js';
+
+export type ResolverEvent = AppSyncResolverEvent<Record<string, unknown>, Record<string, unknown> | null>;
+
+export class ResolverError extends Error {
+  override readonly name = 'ResolverError';
+  constructor(
+    readonly errorType: string,
+    message: string,
+    readonly errorInfo?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export interface Caller {
+  sub: string;
+  email?: string;
+  groups: string[];
+}
+
+const CognitoIdentity = z.object({
+  sub: z.string().min(1),
+  claims: z.record(z.string(), z.unknown()).optional(),
+  groups: z.array(z.string()).nullish(),
+  username: z.string().optional(),
+});
+
+/** The driver behind a user-pool-authorized call; anything else is refused. */
+export function callerOf(event: ResolverEvent): Caller {
+  const r = CognitoIdentity.safeParse(event.identity);
+  if (!r.success) throw new ResolverError('UNAUTHORIZED', 'A signed-in driver is required.');
+  const email = r.data.claims?.email;
+  return { sub: r.data.sub, email: typeof email === 'string' ? email : undefined, groups: r.data.groups ?? [] };
+}
+
+/** zod-parses resolver arguments; a failure is a VALIDATION error naming the fields. */
+export function parseArgs<S extends z.ZodType>(schema: S, args: unknown): z.infer<S> {
+  const r = schema.safeParse(args ?? {});
+  if (!r.success) {
+    throw new ResolverError('VALIDATION', z.prettifyError(r.error), {
+      fields: r.error.issues.map((i) => i.path.join('.')),
+    });
+  }
+  return r.data;
+}
+
+/** Domain error → GraphQL error (the code IS the errorType: one table, in domain/errors.ts). */
+export function toResolverError(e: DomainError): ResolverError {
+  const info: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(e.details)) if (v !== undefined) info[k] = v;
+  return new ResolverError(e.code, e.message, info);
+}
+
+/** Unwraps a use-case result: the value, or the domain error thrown as a GraphQL error. */
+export function unwrap<T>(r: Result<T, DomainError>): T {
+  if (r.ok) return r.value;
+  throw toResolverError(r.error);
+}
+
+/** Ids from clients: bounded, printable, no separators that could reach a key or topic. */
+export const IdArg = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, _ or -');

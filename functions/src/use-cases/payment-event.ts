@@ -1,0 +1,111 @@
+import type { DomainError } from '../domain/errors.js';
+import { ok, type Result } from '../domain/result.js';
+import type { Session } from '../domain/session.js';
+import type { SessionEvent } from '../domain/session-events.js';
+import type { PaymentEvent } from '../ports/payment-events.port.js';
+import { makeCheckoutCompleted } from './checkout-completed.js';
+import { makeCheckoutExpired } from './checkout-expired.js';
+import type { UseCaseDeps } from './deps.js';
+import { type EventOutcome, outcomeOf } from './event-outcome.js';
+import { transition } from './session-commit.js';
+
+export type PaymentEventUseCase = (event: PaymentEvent) => Promise<Result<EventOutcome, DomainError>>;
+
+/**
+ * Moves sessions on from verified payment events. Dedupe by event id is done HERE: a delivery already
+ * applied answers `duplicate`; an event is marked only after it was applied (a crash in between is
+ * harmless because the machine makes a repeat a no-op). Callers must not mark events themselves.
+ */
+export function makePaymentEvent(deps: UseCaseDeps): PaymentEventUseCase {
+  const checkoutCompleted = makeCheckoutCompleted(deps);
+  const checkoutExpired = makeCheckoutExpired(deps);
+  return async (event) => {
+    if (await deps.processedEvents.has(event.eventId)) return ok({ outcome: 'duplicate' });
+    const result = await dispatch(event);
+    if (result.ok) await deps.processedEvents.markOnce(event.eventId, deps.clock.now().toISOString());
+    return result;
+  };
+
+  async function dispatch(event: PaymentEvent): Promise<Result<EventOutcome, DomainError>> {
+    switch (event.type) {
+      case 'checkout.completed':
+        return checkoutCompleted(event);
+      case 'checkout.expired':
+        return checkoutExpired(event);
+      case 'dispute.opened':
+        await deps.alerts.raise({
+          code: 'DISPUTE_OPENED',
+          detail: `dispute over ¥${event.amountYen} on ${event.paymentIntentId ?? 'an unknown payment'}`,
+        });
+        return ok({ outcome: 'alerted' });
+      case 'ignored':
+        return ok({ outcome: 'ignored' });
+      default:
+        break;
+    }
+    if (!event.sessionId) {
+      deps.logger.warn('payment event without a session', { eventId: event.eventId, type: event.type });
+      return ok({ outcome: 'unmatched' });
+    }
+    const sessionId = event.sessionId;
+    const applied = await transition(deps, sessionId, (session) => sessionEventOf(event, session));
+    if (event.type === 'refunded') {
+      await deps.alerts.raise({
+        code: 'PAYMENT_REFUNDED',
+        sessionId,
+        detail: `¥${event.amountYen} refunded in total on ${event.paymentIntentId}`,
+      });
+    }
+    if (event.type === 'payment.succeeded' && applied.kind === 'transitioned') {
+      const due = applied.before.chargeYen;
+      if (due !== undefined && due !== event.amountYen) {
+        await deps.alerts.raise({
+          code: 'PAYMENT_AMOUNT_MISMATCH',
+          sessionId,
+          detail: `paid ¥${event.amountYen}, due ¥${due}`,
+        });
+      }
+    }
+    return outcomeOf(applied, deps, event.type === 'payment.succeeded' ? event.paymentIntentId : undefined);
+  }
+}
+
+type SessionPaymentEvent = Extract<
+  PaymentEvent,
+  { type: 'payment.succeeded' | 'payment.failed' | 'payment.action_required' | 'refunded' }
+>;
+
+function sessionEventOf(event: SessionPaymentEvent, session: Session): SessionEvent {
+  switch (event.type) {
+    case 'payment.succeeded':
+      return {
+        type: 'PaymentSucceeded',
+        paymentIntentId: event.paymentIntentId,
+        amountYen: event.amountYen,
+        // The off-session intent is the one persisted while pending; any other is a hosted recovery payment.
+        via:
+          session.state === 'PAYMENT_PENDING' || session.paymentIntentId === event.paymentIntentId
+            ? 'offSession'
+            : 'checkout',
+        eventId: event.eventId,
+      };
+    case 'payment.failed':
+      return {
+        type: 'PaymentDeclined',
+        paymentIntentId: event.paymentIntentId,
+        code: event.code ?? 'payment_failed',
+        declineCode: event.declineCode,
+        message: event.message ?? 'The payment failed.',
+        eventId: event.eventId,
+      };
+    case 'payment.action_required':
+      return { type: 'PaymentActionRequired', paymentIntentId: event.paymentIntentId, eventId: event.eventId };
+    case 'refunded':
+      return {
+        type: 'Refunded',
+        paymentIntentId: event.paymentIntentId,
+        amountYen: event.amountYen,
+        eventId: event.eventId,
+      };
+  }
+}

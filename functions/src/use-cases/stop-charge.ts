@@ -1,0 +1,44 @@
+import { DomainError } from '../domain/errors.js';
+import { err, ok, type Result } from '../domain/result.js';
+import type { Session, StopReason } from '../domain/session.js';
+import type { UseCaseDeps } from './deps.js';
+import { transition } from './session-commit.js';
+import { releaseStation, sendCommand } from './station-effects.js';
+
+export interface StopChargeInput {
+  driverId: string;
+  sessionId: string;
+}
+
+export type StopCharge = (input: StopChargeInput) => Promise<Result<Session, DomainError>>;
+
+/** Only the owner may stop; a repeated stop returns the state already reached. */
+export function makeStopCharge(deps: UseCaseDeps): StopCharge {
+  return async ({ driverId, sessionId }) => {
+    const session = await deps.sessions.get(sessionId);
+    if (!session) return err(new DomainError('SESSION.NOT_FOUND', `No session ${sessionId}.`));
+    if (session.driverId !== driverId) {
+      return err(new DomainError('SESSION.NOT_YOURS', 'This session belongs to another driver.', { sessionId }));
+    }
+    return requestStop(deps, sessionId, 'remote');
+  };
+}
+
+/**
+ * CHARGING → STOPPING and the open command; AWAITING_PAYMENT_METHOD → CANCELLED and the station freed.
+ * If the command cannot be sent now the session stays STOPPING and the sweeper re-sends it.
+ */
+export async function requestStop(
+  deps: UseCaseDeps,
+  sessionId: string,
+  reason: StopReason,
+): Promise<Result<Session, DomainError>> {
+  const cmdId = deps.ids.next('cmd');
+  const applied = await transition(deps, sessionId, { type: 'StopRequested', cmdId, reason });
+  if (applied.kind === 'missing') return err(new DomainError('SESSION.NOT_FOUND', `No session ${sessionId}.`));
+  if (applied.kind === 'illegal') return err(applied.error);
+  if (applied.kind === 'noop') return ok(applied.session);
+  if (applied.session.state === 'STOPPING') await sendCommand(deps, applied.session, 'open', cmdId);
+  else await releaseStation(deps, applied.session);
+  return ok(applied.session);
+}

