@@ -37,7 +37,7 @@ export class Uplink {
     o: { bufferMax?: number; replayPerSec?: number } = {},
   ) {
     this.outbox = new Outbox(o.bufferMax ?? 20_000);
-    this.replayBatch = Math.max(1, Math.ceil(((o.replayPerSec ?? 50) * REPLAY_TICK_MS) / 1000));
+    this.replayBatch = Math.max(1, Math.ceil(((o.replayPerSec ?? 20) * REPLAY_TICK_MS) / 1000));
   }
 
   get online(): boolean {

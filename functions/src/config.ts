@@ -29,6 +29,8 @@ export const ConfigSchema = z
     /** Points the Stripe SDK at the local emulator, e.g. http://127.0.0.1:12111 */
     STRIPE_API_BASE: z.url().optional(),
     STRIPE_WEBHOOK_SECRETS: csv.optional(),
+    /** Secrets Manager id of the webhook signing secret(s), comma-separated while rolling (cloud). */
+    STRIPE_WEBHOOK_SECRET_ID: z.string().optional(),
 
     IOT_DATA_ENDPOINT: z.url().optional(),
     APPSYNC_GRAPHQL_URL: z.url().optional(),

@@ -246,8 +246,17 @@ describe('queues and alarms', () => {
     expect(filters.filter((f) => metric(f) === 'WebhookSignatureFailures').map((f) => f.LogGroupName)).toEqual([
       logsOf('stripe-webhook'),
     ]);
-    for (const m of ['SessionsStuck', 'ReconciliationAnomalies']) {
-      expect(filters.filter((f) => metric(f) === m).map((f) => f.LogGroupName)).toEqual([logsOf('sweeper')]);
+    const sweeper = (m: string) => filters.filter((f) => metric(f) === m);
+    expect(sweeper('SessionsStuck').map((f) => f.FilterPattern)).toEqual([
+      '{ $.msg = "sweep finished*" && $.failedToStart >= 0 }',
+      '{ $.msg = "sweep finished*" && $.resentOpen >= 0 }',
+      '{ $.msg = "sweep finished*" && $.redrivenCharges >= 0 }',
+    ]);
+    expect(sweeper('ReconciliationAnomalies').map((f) => f.FilterPattern)).toEqual([
+      '{ $.msg = "sweep finished*" && $.reconciled >= 0 }',
+    ]);
+    for (const f of [...sweeper('SessionsStuck'), ...sweeper('ReconciliationAnomalies')]) {
+      expect(f.LogGroupName).toEqual(logsOf('sweeper'));
     }
     expect(filters.filter((f) => metric(f) === 'OperatorAlerts')).toHaveLength(HANDLERS.length);
   });

@@ -41,8 +41,12 @@ describe('Lambda functions', () => {
     expect(start.APPSYNC_GRAPHQL_URL).toEqual({
       'Fn::GetAtt': [idOf('AWS::AppSync::GraphQLApi', 'Graphql'), 'GraphQLUrl'],
     });
-    expect(start.IOT_DATA_ENDPOINT).toBeDefined();
-    expect(envOf('queries').APPSYNC_GRAPHQL_URL).toBeUndefined();
+    expect(start.IOT_DATA_ENDPOINT).toEqual({
+      'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [idOf('Custom::AWS', 'IotEndpointLookup'), 'endpointAddress'] }]],
+    });
+    // API → user pool → trigger: the trigger cannot reference the API without a cycle.
+    expect(envOf('post-confirmation').APPSYNC_GRAPHQL_URL).toBeUndefined();
+    expect(envOf('queries').STRIPE_WEBHOOK_SECRET_ID).toBeUndefined();
     expect(envOf('stripe-webhook').STRIPE_WEBHOOK_SECRET_ID).toEqual(
       ref(idOf('AWS::SecretsManager::Secret', 'StripeWebhookSecret')),
     );

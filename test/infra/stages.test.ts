@@ -1,3 +1,4 @@
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lambdaBundling } from '../../infra/aws/lib/bundling.js';
 import { PLACEHOLDER_ACCOUNT, stageConfig } from '../../infra/aws/lib/stage-config.js';
@@ -75,6 +76,11 @@ describe('prod stage', () => {
     const names = ofType(s.resources, 'AWS::IoT::TopicRule').map(([, r]) => r.Properties?.RuleName);
     expect(names.sort()).toEqual(['ev_station_events_prod', 'ev_station_meter_prod', 'ev_station_presence_prod']);
   });
+
+  it('passes cdk-nag AwsSolutions too', () => {
+    const report = new AwsSolutionsChecks(s.app).validateScope(s.app);
+    expect(report.violations.map((v) => v.ruleName)).toEqual([]);
+  }, 60_000);
 
   it('subscribes the operators’ e-mail to the alarm topic', () => {
     s.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.jp' });

@@ -34,6 +34,6 @@ export async function runSim(o: {
     },
     stop: () => fleet.stop(true),
   });
-  const started = await fleet.start(300_000);
+  const started = await fleet.start(1_200_000);
   send(process, { type: 'started', ...started });
 }

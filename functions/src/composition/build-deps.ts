@@ -26,26 +26,49 @@ import { DEFAULT_USE_CASE_CONFIG, type UseCaseDeps } from '../use-cases/deps.js'
 import { makeUseCases, type UseCases } from '../use-cases/index.js';
 import { makeRegisterDriver, type RegisterDriver } from '../use-cases/register-driver.js';
 import { makeStationPresence } from '../use-cases/station-presence.js';
+import { LazyLivePublisher, LazyPaymentGateway, once } from './lazy-ports.js';
+import { makeApplyPaymentEvent } from './payment-apply.js';
 import { makeStationSink } from './station-sink.js';
 
 export interface AppDeps {
   config: Config;
   ports: UseCaseDeps;
   useCases: UseCases;
-  paymentEvents?: PaymentEvents;
+  /** Built on first use (reads the webhook secret): only the webhook function needs it. */
+  paymentEvents: () => Promise<PaymentEvents>;
   stationSink: ReturnType<typeof makeStationSink>;
   logger: Logger;
   alerts: Alerts;
   registerDriver: RegisterDriver;
+  applyPaymentEvent: ReturnType<typeof makeApplyPaymentEvent>;
 }
 
-async function stripeSecretKey(config: Config, region: string): Promise<string> {
-  if (config.STRIPE_SECRET_KEY) return config.STRIPE_SECRET_KEY;
-  // Read once per cold start and kept in memory only; never logged.
+/** Read once per cold start, kept in memory only, never logged. */
+async function secretString(id: string, region: string): Promise<string> {
   const sm = new SecretsManagerClient({ region });
-  const out = await sm.send(new GetSecretValueCommand({ SecretId: config.STRIPE_SECRET_ID }));
-  if (!out.SecretString) throw new Error('the Stripe secret is empty');
-  return out.SecretString.trim();
+  try {
+    const out = await sm.send(new GetSecretValueCommand({ SecretId: id }));
+    if (!out.SecretString) throw new Error(`secret ${id} is empty`);
+    return out.SecretString.trim();
+  } finally {
+    sm.destroy();
+  }
+}
+
+async function stripeSecretKey(config: Config): Promise<string> {
+  if (config.STRIPE_SECRET_KEY) return config.STRIPE_SECRET_KEY;
+  if (!config.STRIPE_SECRET_ID) throw new Error('no Stripe key: set STRIPE_SECRET_KEY or STRIPE_SECRET_ID');
+  return secretString(config.STRIPE_SECRET_ID, config.AWS_REGION);
+}
+
+async function webhookSecrets(config: Config): Promise<string[]> {
+  if (config.STRIPE_WEBHOOK_SECRETS?.length) return config.STRIPE_WEBHOOK_SECRETS;
+  if (!config.STRIPE_WEBHOOK_SECRET_ID) return [];
+  const raw = await secretString(config.STRIPE_WEBHOOK_SECRET_ID, config.AWS_REGION);
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export async function buildDeps(config: Config, overrides: Partial<UseCaseDeps> = {}): Promise<AppDeps> {
@@ -61,24 +84,32 @@ export async function buildDeps(config: Config, overrides: Partial<UseCaseDeps> 
     stations: config.TABLE_STATIONS,
     processedEvents: config.TABLE_EVENTS,
   });
-  const stripe = createStripeClient({
-    secretKey: await stripeSecretKey(config, region),
-    apiBase: config.STRIPE_API_BASE,
-  });
+  const payments = new LazyPaymentGateway(
+    once(
+      async () =>
+        new StripePaymentGateway(
+          createStripeClient({ secretKey: await stripeSecretKey(config), apiBase: config.STRIPE_API_BASE }),
+        ),
+    ),
+  );
   const iot = new IoTDataPlaneClient({
     region,
     ...(config.IOT_DATA_ENDPOINT ? { endpoint: config.IOT_DATA_ENDPOINT } : {}),
   });
-  const appsyncUrl = config.APPSYNC_GRAPHQL_URL;
-  if (!appsyncUrl) throw new Error('APPSYNC_GRAPHQL_URL is required to publish live updates');
-  const live = new AppSyncLivePublisher(
-    // The same default credential chain the AWS SDK clients use (the Lambda role in the cloud).
-    new AppSyncIamClient({ endpoint: appsyncUrl, region, credentials: () => ddb.config.credentials() }),
+  const live = new LazyLivePublisher(
+    once(async () => {
+      const endpoint = config.APPSYNC_GRAPHQL_URL;
+      if (!endpoint) throw new Error('APPSYNC_GRAPHQL_URL is required to publish live updates');
+      // The same default credential chain the AWS SDK clients use (the Lambda role in the cloud).
+      return new AppSyncLivePublisher(
+        new AppSyncIamClient({ endpoint, region, credentials: () => ddb.config.credentials() }),
+      );
+    }),
   );
   const alerts = overrides.alerts ?? new LogAlerts(logger);
   const ports: UseCaseDeps = {
     ...repos,
-    payments: new StripePaymentGateway(stripe),
+    payments,
     breaker: new IotBreakerControl(iot),
     live,
     clock: new SystemClock(),
@@ -99,15 +130,14 @@ export async function buildDeps(config: Config, overrides: Partial<UseCaseDeps> 
     region,
     ...(config.COGNITO_ENDPOINT ? { endpoint: config.COGNITO_ENDPOINT } : {}),
   });
-  const directory = new CognitoIdentityDirectory(cognito, config.COGNITO_USER_POOL_ID ?? '');
+  const directory = new CognitoIdentityDirectory(cognito);
   return {
     config,
     ports,
     registerDriver: makeRegisterDriver({ ...ports, directory }),
+    applyPaymentEvent: makeApplyPaymentEvent(useCases, logger),
     useCases,
-    paymentEvents: config.STRIPE_WEBHOOK_SECRETS?.length
-      ? new StripePaymentEvents(config.STRIPE_WEBHOOK_SECRETS, { clock: ports.clock })
-      : undefined,
+    paymentEvents: once(async () => new StripePaymentEvents(await webhookSecrets(config), { clock: ports.clock })),
     stationSink: makeStationSink({ useCases, presence, alerts, logger }),
     logger,
     alerts,

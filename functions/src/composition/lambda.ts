@@ -16,10 +16,17 @@ export function appDeps(): Promise<AppDeps> {
   return shared;
 }
 
-export function lambdaHandler<E, R>(factory: (deps: AppDeps) => (event: E) => Promise<R>): (event: E) => Promise<R> {
-  let built: ((event: E) => Promise<R>) | undefined;
+type Handler<E, R> = (event: E) => Promise<R>;
+
+export function lambdaHandler<E, R>(factory: (deps: AppDeps) => Handler<E, R> | Promise<Handler<E, R>>): Handler<E, R> {
+  let built: Promise<Handler<E, R>> | undefined;
   return async (event) => {
-    built ??= factory(await appDeps());
-    return built(event);
+    built ??= appDeps()
+      .then(factory)
+      .catch((e: unknown) => {
+        built = undefined;
+        throw e;
+      });
+    return (await built)(event);
   };
 }

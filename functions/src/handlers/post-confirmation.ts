@@ -12,6 +12,7 @@ import type { RegisterDriver } from '../use-cases/register-driver.js';
 
 const Event = z.object({
   triggerSource: z.string(),
+  userPoolId: z.string().min(1),
   userName: z.string().min(1),
   request: z.object({
     userAttributes: z.object({ sub: z.string().min(1), email: z.string().optional() }).loose(),
@@ -34,7 +35,7 @@ export function makeHandler(deps: { registerDriver: RegisterDriver; logger: Logg
     }
     const { sub, email } = e.request.userAttributes;
     try {
-      const r = await deps.registerDriver({ driverId: sub, username: e.userName, email });
+      const r = await deps.registerDriver({ driverId: sub, userPoolId: e.userPoolId, username: e.userName, email });
       deps.logger.info('driver registered', { driverId: sub, hasCustomer: r.ok && Boolean(r.value.stripeCustomerId) });
     } catch (err) {
       deps.logger.error('post-confirmation: registration failed; startCharge will retry lazily', {

@@ -5,6 +5,7 @@
  */
 import type { LambdaFunctionURLResult } from 'aws-lambda';
 import { z } from 'zod';
+import { lambdaHandler } from '../composition/lambda.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { Logger } from '../ports/logger.port.js';
 import type { PaymentEvent, PaymentEvents } from '../ports/payment-events.port.js';
@@ -80,3 +81,13 @@ export function makeHandler(deps: StripeWebhookDeps) {
     }
   };
 }
+
+export const handler = lambdaHandler(async (d) =>
+  makeHandler({
+    events: await d.paymentEvents(),
+    processed: d.ports.processedEvents,
+    apply: d.applyPaymentEvent,
+    logger: d.logger,
+    clock: d.ports.clock,
+  }),
+);

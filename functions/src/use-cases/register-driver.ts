@@ -7,7 +7,8 @@ import type { UseCaseDeps } from './deps.js';
 export interface RegisterDriverInput {
   /** The user's `sub`: the driver id and the customer's idempotency key. */
   driverId: string;
-  /** The directory's username (for the attribute update). */
+  /** Where the user lives in the directory (for the attribute update). */
+  userPoolId: string;
   username: string;
   email?: string;
 }
@@ -22,10 +23,10 @@ export type RegisterDriver = (input: RegisterDriverInput) => Promise<Result<Driv
 export function makeRegisterDriver(
   deps: Pick<UseCaseDeps, 'drivers' | 'payments' | 'clock'> & { directory: IdentityDirectory },
 ): RegisterDriver {
-  return async ({ driverId, username, email }) => {
+  return async ({ driverId, userPoolId, username, email }) => {
     const at = deps.clock.now().toISOString();
     const { customerId } = await deps.payments.ensureCustomer({ driverId, email });
-    await deps.directory.setCustomerId(username, customerId);
+    await deps.directory.setCustomerId({ userPoolId, username }, customerId);
     const stored = await deps.drivers.ensure({ ...newDriver(driverId, at, email), stripeCustomerId: customerId });
     if (stored.stripeCustomerId) return ok(stored);
     // The row existed without a customer (created by a lazy path that failed before the customer call).

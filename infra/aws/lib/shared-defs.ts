@@ -70,25 +70,20 @@ export const PRESENCE_RULE = {
 } as const;
 
 /**
- * Log lines (pino JSON) that CloudWatch metric filters count. The handlers must keep these shapes:
+ * Log lines (pino JSON) that CloudWatch metric filters count — the shapes the handlers write today;
  * alerts come from functions/src/adapters/system/log-alerts.ts (`msg: "ALERT"`, `code`).
  */
 export const LOG_METRICS = {
   namespace: 'EvCharge',
   operatorAlerts: { metric: 'OperatorAlerts', pattern: '{ $.msg = "ALERT" }' },
-  webhookSignatureFailures: {
-    metric: 'WebhookSignatureFailures',
-    pattern: '{ $.code = "WEBHOOK.SIGNATURE_INVALID" }',
-  },
-  /** The sweeper logs one summary line per run: `{ msg: "sweep", stuckSessions: n, reconciliationAnomalies: m }`. */
-  sessionsStuck: {
-    metric: 'SessionsStuck',
-    pattern: '{ $.msg = "sweep" && $.stuckSessions >= 0 }',
-    value: '$.stuckSessions',
-  },
-  reconciliationAnomalies: {
-    metric: 'ReconciliationAnomalies',
-    pattern: '{ $.msg = "sweep" && $.reconciliationAnomalies >= 0 }',
-    value: '$.reconciliationAnomalies',
-  },
+  /** handlers/stripe-webhook.ts logs every refused delivery (bad or missing signature, too old). */
+  webhookSignatureFailures: { metric: 'WebhookSignatureFailures', pattern: '{ $.msg = "stripe webhook rejected" }' },
+  /**
+   * handlers/sweeper.ts logs one `sweep finished…` line per run with the count of each SweepReport
+   * list. Sessions it had to move on were stuck in a transitional state; one filter per count, all
+   * feeding the same metric, so the metric is their sum.
+   */
+  sessionsStuck: { metric: 'SessionsStuck', counts: ['failedToStart', 'resentOpen', 'redrivenCharges'] },
+  reconciliationAnomalies: { metric: 'ReconciliationAnomalies', counts: ['reconciled'] },
+  sweepLine: (count: string) => `{ $.msg = "sweep finished*" && $.${count} >= 0 }`,
 } as const;

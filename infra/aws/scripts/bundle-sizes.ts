@@ -17,9 +17,11 @@ export interface BundleReport {
   missing: HandlerName[];
   failed: { name: HandlerName; error: string }[];
   overLimit: HandlerName[];
+  /** Entries whose bundle exports no `handler` (the name every function's config points at). */
+  noHandlerExport: HandlerName[];
 }
 
-export async function measureBundle(entry: string): Promise<number> {
+export async function measureBundle(entry: string): Promise<{ bytes: number; exports: string[] }> {
   const result = await build({
     entryPoints: [entry],
     bundle: true,
@@ -35,15 +37,24 @@ export async function measureBundle(entry: string): Promise<number> {
     outfile: join(REPO_ROOT, 'cdk.out/bundle-sizes/index.mjs'),
     tsconfig: join(REPO_ROOT, 'tsconfig.json'),
     write: false,
+    metafile: true,
     logLevel: 'silent',
   });
   const js = result.outputFiles.find((f) => f.path.endsWith('.mjs'));
   if (!js) throw new Error('esbuild produced no .mjs output');
-  return js.contents.byteLength;
+  const meta = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith('.mjs'))?.[1];
+  return { bytes: js.contents.byteLength, exports: meta?.exports ?? [] };
 }
 
 export async function bundleReport(): Promise<BundleReport> {
-  const report: BundleReport = { limitBytes: LIMIT_BYTES, functions: {}, missing: [], failed: [], overLimit: [] };
+  const report: BundleReport = {
+    limitBytes: LIMIT_BYTES,
+    functions: {},
+    missing: [],
+    failed: [],
+    overLimit: [],
+    noHandlerExport: [],
+  };
   // One at a time: two cores are shared with everything else.
   for (const name of HANDLERS) {
     const entry = handlerEntry(name);
@@ -52,7 +63,8 @@ export async function bundleReport(): Promise<BundleReport> {
       continue;
     }
     try {
-      const bytes = await measureBundle(entry);
+      const { bytes, exports } = await measureBundle(entry);
+      if (!exports.includes('handler')) report.noHandlerExport.push(name);
       report.functions[name] = { bytes, kib: Math.round(bytes / 102.4) / 10 };
       if (bytes > LIMIT_BYTES) report.overLimit.push(name);
     } catch (e) {
@@ -68,5 +80,7 @@ for (const [name, size] of Object.entries(report.functions)) {
 }
 for (const name of report.missing) process.stdout.write(`${name.padEnd(18)} missing: ${handlerEntry(name)}\n`);
 for (const f of report.failed) process.stdout.write(`${f.name.padEnd(18)} failed: ${f.error}\n`);
+for (const name of report.noHandlerExport) process.stdout.write(`${name.padEnd(18)} exports no \`handler\`\n`);
 process.stdout.write(`${JSON.stringify(report)}\n`);
-if (report.overLimit.length || report.missing.length || report.failed.length) process.exitCode = 1;
+const broken = report.overLimit.length + report.missing.length + report.failed.length + report.noHandlerExport.length;
+if (broken > 0) process.exitCode = 1;

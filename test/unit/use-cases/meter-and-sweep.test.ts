@@ -140,17 +140,21 @@ describe('sweepStale', () => {
     expect(h.payments.succeededIntents(id)).toHaveLength(1);
   });
 
-  it('reconciles action-required and declined intents from the processor record', async () => {
+  it.each([
+    ['requires_action', 'PAYMENT_ACTION_REQUIRED'],
+    ['requires_payment_method', 'PAYMENT_FAILED'],
+    ['canceled', 'PAYMENT_FAILED'],
+  ] as const)('reconciles an intent the processor reports as %s into %s', async (status, state) => {
     const h = harness({ paymentRedriveAfterMs: 0 });
     const id = await charging(h);
     h.payments.scriptCharges('processing');
     value(await h.uc.stopCharge({ driverId: 'drv_1', sessionId: id }));
     const pi = value(await h.ackOpen(id, 12_000)).session?.paymentIntentId ?? '';
-    h.payments.setIntentStatus(pi, 'processing');
     expect(value(await h.uc.sweepStale()).reconciled).toEqual([]);
-    h.payments.setIntentStatus(pi, 'requires_payment_method');
+    h.payments.setIntentStatus(pi, status);
     expect(value(await h.uc.sweepStale()).reconciled).toEqual([id]);
-    expect((await h.sessions.get(id))?.state).toBe('PAYMENT_FAILED');
+    expect(await h.sessions.get(id)).toMatchObject({ state });
+    expect((await h.drivers.get('drv_1'))?.blocked).toBe(true);
   });
 
   it('frees a station bound to a finished or missing session, but not one of a start in flight', async () => {

@@ -135,7 +135,9 @@ describe('use-cases under duplicated and reordered deliveries', () => {
           const amounts = sessions.reduce((sum, s) => sum + (s?.amountYen ?? 0), 0);
           const charged = sessions.reduce((sum, s) => sum + (s?.state === 'CARRIED_OVER' ? 0 : (s?.chargeYen ?? 0)), 0);
           const balance = (await h.drivers.get('drv_1'))?.balanceYen ?? -1;
-          expect(sessions.every((s) => ['CARRIED_OVER', 'PAYMENT_PENDING', 'PAID'].includes(s?.state ?? ''))).toBe(true);
+          expect(sessions.every((s) => ['CARRIED_OVER', 'PAYMENT_PENDING', 'PAID'].includes(s?.state ?? ''))).toBe(
+            true,
+          );
           expect(amounts).toBe(charged + balance);
           expect(balance).toBeGreaterThanOrEqual(0);
           expect(balance).toBeLessThan(50);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newDriver } from '../../../functions/src/domain/driver-effects.js';
+import type { SessionChange } from '../../../functions/src/ports/session-repository.port.js';
 import { transition } from '../../../functions/src/use-cases/session-commit.js';
 import { errorCode, harness, T0, value } from './harness.js';
 
@@ -111,19 +112,17 @@ describe('transition (version-checked commits)', () => {
 
   it('throws after a bounded number of conflicting attempts', async () => {
     const { h, id } = await withSession();
-    h.sessions.beforeCommit = async (change) => {
+    // Every commit finds that another writer bumped the version just before it.
+    const interfere = async (change: SessionChange) => {
+      h.sessions.beforeCommit = undefined;
       const current = await h.sessions.get(change.session.id);
-      if (current) h.sessions.beforeCommit = h.sessions.beforeCommit; // keep interfering
-      await h.stations.get('st_1');
-      // Bump the stored version behind the committer's back.
       if (current) {
-        const bump = { ...current, version: current.version + 1 };
-        const saved = h.sessions.beforeCommit;
-        h.sessions.beforeCommit = undefined;
-        await h.sessions.commit({ session: bump, expectedVersion: current.version, entries: [] });
-        h.sessions.beforeCommit = saved;
+        const bumped = { ...current, version: current.version + 1 };
+        await h.sessions.commit({ session: bumped, expectedVersion: current.version, entries: [] });
       }
+      h.sessions.beforeCommit = interfere;
     };
+    h.sessions.beforeCommit = interfere;
     await expect(transition(h.deps, id, { type: 'StartTimedOut', reason: 'ackTimeout' })).rejects.toThrow(
       /kept conflicting after 5 attempts/,
     );

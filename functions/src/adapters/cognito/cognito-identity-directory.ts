@@ -7,16 +7,13 @@ import type { IdentityDirectory } from '../../ports/identity-directory.port.js';
 export const STRIPE_CUSTOMER_ATTRIBUTE = 'custom:stripe_customer_id';
 
 export class CognitoIdentityDirectory implements IdentityDirectory {
-  constructor(
-    private readonly client: Pick<CognitoIdentityProviderClient, 'send'>,
-    private readonly userPoolId: string,
-  ) {}
+  constructor(private readonly client: Pick<CognitoIdentityProviderClient, 'send'>) {}
 
-  async setCustomerId(username: string, customerId: string): Promise<void> {
+  async setCustomerId(user: { userPoolId: string; username: string }, customerId: string): Promise<void> {
     await this.client.send(
       new AdminUpdateUserAttributesCommand({
-        UserPoolId: this.userPoolId,
-        Username: username,
+        UserPoolId: user.userPoolId,
+        Username: user.username,
         UserAttributes: [{ Name: STRIPE_CUSTOMER_ATTRIBUTE, Value: customerId }],
       }),
     );

@@ -35,9 +35,11 @@ export class BackendFunctions extends Construct {
     super(scope, id);
     const { config } = props;
     const stack = Stack.of(this);
-    // config.ts requires every table and a Stripe secret id in every handler; IAM decides what is reachable.
+    // The shared composition root (functions/src/composition/build-deps.ts) builds every adapter in
+    // every function, so each gets the same addresses; IAM alone decides what is reachable.
     const shared: Record<string, string> = {
       [ENV.stage]: config.stage,
+      [ENV.iotDataEndpoint]: props.iotDataEndpoint,
       [ENV.logLevel]: config.logLevel,
       [ENV.stripeSecretId]: props.stripeSecret.secretArn,
       [ENV.webBaseUrl]: config.webBaseUrl,
@@ -47,8 +49,8 @@ export class BackendFunctions extends Construct {
     const made = HANDLERS.map((name) => {
       const access = FUNCTION_ACCESS[name];
       const environment: Record<string, string> = { ...shared };
-      if (access.publishes) environment[ENV.graphqlUrl] = props.graphqlUrl;
-      if (access.commandsStations) environment[ENV.iotDataEndpoint] = props.iotDataEndpoint;
+      // The Cognito trigger cannot know the API: API → user pool → trigger → API would be a cycle.
+      if (access.invocation !== 'cognito') environment[ENV.graphqlUrl] = props.graphqlUrl;
       if (access.stripeWebhook) environment[ENV.stripeWebhookSecretId] = props.webhookSecret.secretArn;
       const h = new HandlerFunction(this, pascal(name), {
         name,

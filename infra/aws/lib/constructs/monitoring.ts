@@ -79,14 +79,24 @@ export class Monitoring extends Construct {
 
   sweeperFindings(sweeperLogs: ILogGroup): void {
     const stuck = LOG_METRICS.sessionsStuck;
-    this.filter('StuckFilter', sweeperLogs, stuck.metric, stuck.pattern, stuck.value);
-    this.alarm('SessionsStuck', this.metric(stuck.metric, 'Maximum'), {
+    for (const count of stuck.counts) {
+      this.filter(`Stuck${count}Filter`, sweeperLogs, stuck.metric, LOG_METRICS.sweepLine(count), `$.${count}`);
+    }
+    this.alarm('SessionsStuck', this.metric(stuck.metric, 'Sum'), {
       threshold: 1,
-      evaluationPeriods: 2,
-      description: 'Sessions stay in a transitional state (ENERGIZING, STOPPING, METERED, PAYMENT_PENDING) too long',
+      description:
+        'The sweeper had to move sessions left in a transitional state (no ack, no open ack, charge not confirmed): look at why the event never came',
     });
     const recon = LOG_METRICS.reconciliationAnomalies;
-    this.filter('ReconciliationFilter', sweeperLogs, recon.metric, recon.pattern, recon.value);
+    for (const count of recon.counts) {
+      this.filter(
+        `Reconciliation${count}Filter`,
+        sweeperLogs,
+        recon.metric,
+        LOG_METRICS.sweepLine(count),
+        `$.${count}`,
+      );
+    }
     this.alarm('ReconciliationAnomalies', this.metric(recon.metric, 'Sum'), {
       threshold: 1,
       description: 'Ledger and Stripe disagree: inspect each anomaly (false positives are accepted)',

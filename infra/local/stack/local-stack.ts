@@ -1,0 +1,352 @@
+/**
+ * The whole platform on one machine: the same handlers as the cloud, behind local stand-ins that speak
+ * the same protocols. Used by `npm start` and by the end-to-end tests (which pass port 0 everywhere).
+ * Start order follows the dependencies; anything started is stopped on failure and on close().
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createTables, tableNames } from '../../../functions/src/adapters/dynamodb/tables.js';
+import { type AppDeps, buildDeps } from '../../../functions/src/composition/build-deps.js';
+import type { Config } from '../../../functions/src/config.js';
+import { makeHandler as payOutstanding } from '../../../functions/src/handlers/pay-outstanding.js';
+import { makeHandler as postConfirmation } from '../../../functions/src/handlers/post-confirmation.js';
+import { makeHandler as queries } from '../../../functions/src/handlers/queries.js';
+import { makeHandler as startCharge } from '../../../functions/src/handlers/start-charge.js';
+import { makeHandler as stationEvents } from '../../../functions/src/handlers/station-events.js';
+import { makeHandler as stopCharge } from '../../../functions/src/handlers/stop-charge.js';
+import { makeHandler as stripeWebhook } from '../../../functions/src/handlers/stripe-webhook.js';
+import { type AppSyncResolver, startLocalAppSync } from '../appsync/index.js';
+import { type CognitoPoolRef, startLambdaInvokeShim, startLocalCognito } from '../cognito/index.js';
+import { startDynamoDbLocal } from '../dynamodb/dynamodb-local.js';
+import { localDynamoDbClient } from '../dynamodb/local-client.js';
+import { startLocalIot } from '../iot/local-iot.js';
+import { startRuleEmulator } from '../iot/rule-emulator.js';
+import { startStripeEmulator } from '../stripe/index.js';
+import { ensureDemoUsers } from './demo-users.js';
+import type { LocalConfig } from './local-config.js';
+import { type LocalSecrets, loadLocalSecrets } from './local-secrets.js';
+import { startSimulatedStations } from './simulated-stations.js';
+import { registry, type SeedStation, toStation } from './station-registry.js';
+import { startWebServer } from './web-server.js';
+import { type FunctionUrlHandler, startFunctionUrl } from './webhook-server.js';
+
+export const REGION = 'ap-northeast-1';
+export const SCHEMA_PATH = resolve(import.meta.dirname, '../../../contracts/schema.graphql');
+export const WEB_DIST = resolve(import.meta.dirname, '../../../web/dist');
+export const BACKEND_MQTT_USER = 'backend';
+
+export interface LocalStackUrls {
+  web?: string;
+  graphql: string;
+  realtime: string;
+  cognito: string;
+  userPoolId: string;
+  clientId: string;
+  stripe: string;
+  webhook: string;
+  mqtt: string;
+  mqttWs: string;
+  iotData: string;
+  dynamodb: string;
+}
+
+export interface LocalStack {
+  urls: LocalStackUrls;
+  deps: AppDeps;
+  secrets: LocalSecrets;
+  stations: SeedStation[];
+  /** cognito-local's pool (for reading sign-up codes the way its log shows them). */
+  cognitoPool: CognitoPoolRef;
+  /** What each part reports for `npm run status`. */
+  status(): Promise<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+type Stop = () => Promise<unknown>;
+
+export async function startLocalStack(cfg: LocalConfig, log: (line: string) => void = () => {}): Promise<LocalStack> {
+  const host = cfg.EV_HOST;
+  const dataDir = cfg.dataDir;
+  mkdirSync(dataDir, { recursive: true });
+  const secrets = loadLocalSecrets(dataDir);
+  // The AWS SDK clients (DynamoDB Local, the IoT data-plane shim, the AppSync publisher) sign with these.
+  process.env.AWS_ACCESS_KEY_ID = secrets.iam.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = secrets.iam.secretAccessKey;
+  process.env.AWS_REGION = REGION;
+  const stops: Stop[] = [];
+  const close = async () => {
+    for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
+  };
+  let deps: AppDeps | undefined;
+  const notReady = async (): Promise<never> => {
+    throw new Error('the stack is still starting');
+  };
+  // Wired once the dependencies exist; a call before that is answered as an error (and retried).
+  let webhookHandler: FunctionUrlHandler = notReady;
+  let postConfirmationHandler: (event: unknown) => Promise<unknown> = notReady;
+  const ready = (): AppDeps => {
+    if (!deps) throw new Error('the stack is still starting');
+    return deps;
+  };
+
+  try {
+    log('DynamoDB Local…');
+    const ddb = await startDynamoDbLocal({
+      port: cfg.EV_PORT_DYNAMODB,
+      dataDir: join(dataDir, 'dynamodb'),
+      pidFile: join(dataDir, 'dynamodb.pid'),
+    });
+    stops.push(() => ddb.stop());
+    const tables = tableNames('ev-');
+    await createTables(localDynamoDbClient(ddb.endpoint), tables);
+
+    log('Stripe emulator and webhook endpoint…');
+    const webhook = await startFunctionUrl({
+      host,
+      port: cfg.EV_PORT_WEBHOOK,
+      path: '/stripe/webhook',
+      handler: (event) => webhookHandler(event),
+    });
+    stops.push(() => webhook.close());
+    const stripeKey = cfg.EV_STRIPE === 'real' ? cfg.STRIPE_SECRET_KEY : secrets.stripeKey;
+    const webhookSecret = cfg.EV_STRIPE === 'real' ? cfg.STRIPE_WEBHOOK_SECRET : secrets.webhookSecret;
+    const stripe =
+      cfg.EV_STRIPE === 'emulator'
+        ? await startStripeEmulator({
+            host,
+            port: cfg.EV_PORT_STRIPE,
+            dataDir: join(dataDir, 'stripe'),
+            webhooks: [{ url: webhook.url, secret: secrets.webhookSecret }],
+          })
+        : undefined;
+    if (stripe) stops.push(() => stripe.close());
+
+    log('MQTT broker and IoT shims…');
+    const known = new Set(registry(cfg.EV_STATIONS).map((s) => s.id));
+    const iot = await startLocalIot({
+      host,
+      mqttPort: cfg.EV_PORT_MQTT,
+      wsPort: cfg.EV_PORT_MQTT_WS,
+      httpPort: cfg.EV_PORT_IOT_DATA,
+      stationSecret: secrets.stationSecret,
+      backend: { username: BACKEND_MQTT_USER, password: secrets.backendMqttPassword },
+      dataPlaneCredentials: secrets.iam,
+      isKnownStation: (id) => known.has(id),
+      logger: quietLogger(cfg),
+    });
+    stops.push(() => iot.close());
+
+    log('cognito-local…');
+    const shim = await startLambdaInvokeShim({
+      port: cfg.EV_PORT_LAMBDA,
+      functions: { 'post-confirmation': (event) => postConfirmationHandler(event) },
+    });
+    stops.push(() => shim.close());
+    const cognito = await startLocalCognito({
+      port: cfg.EV_PORT_COGNITO,
+      dataDir: join(dataDir, 'cognito'),
+      lambdaInvokeEndpoint: shim.endpoint,
+    });
+    stops.push(() => cognito.stop());
+
+    log('GraphQL (AppSync protocol)…');
+    const viaDeps =
+      (pick: (d: AppDeps) => AppSyncResolver): AppSyncResolver =>
+      (event) =>
+        pick(ready())(event);
+    const resolvers = graphqlResolvers(viaDeps);
+    const appsync = await startLocalAppSync({
+      port: cfg.EV_PORT_APPSYNC,
+      schemaPath: SCHEMA_PATH,
+      cognito: { issuer: cognito.issuer, clientId: cognito.clientId, jwksUrl: cognito.jwksUrl },
+      iam: { ...secrets.iam, region: REGION },
+      resolvers,
+      subscriptionFilters: {
+        'Subscription.onSessionUpdate': (payload, identity) =>
+          'sub' in identity && isRecord(payload) && payload.driverId === identity.sub,
+      },
+    });
+    stops.push(() => appsync.close());
+
+    const webPort = cfg.EV_PORT_WEB;
+    const webBase = webPort === 0 ? undefined : `http://${host}:${webPort}`;
+    const config: Config = {
+      STAGE: 'local',
+      AWS_REGION: REGION,
+      LOG_LEVEL: cfg.EV_LOG_LEVEL,
+      TABLE_SESSIONS: tables.sessions,
+      TABLE_DRIVERS: tables.drivers,
+      TABLE_STATIONS: tables.stations,
+      TABLE_EVENTS: tables.processedEvents,
+      DYNAMODB_ENDPOINT: ddb.endpoint,
+      STRIPE_SECRET_KEY: stripeKey,
+      STRIPE_API_BASE: stripe?.url,
+      STRIPE_WEBHOOK_SECRETS: webhookSecret ? [webhookSecret] : [],
+      IOT_DATA_ENDPOINT: iot.publishEndpoint,
+      APPSYNC_GRAPHQL_URL: appsync.url,
+      COGNITO_USER_POOL_ID: cognito.userPoolId,
+      COGNITO_ENDPOINT: cognito.endpoint,
+      WEB_BASE_URL: webBase ?? 'http://127.0.0.1:5173',
+      ACK_TIMEOUT_SEC: cfg.EV_ACK_TIMEOUT_SEC,
+      LIVE_PUBLISH_INTERVAL_SEC: Math.max(0.5, cfg.EV_REPORT_MS / 1000),
+    };
+
+    const web =
+      cfg.EV_WEB === 'on'
+        ? await startWebServer({
+            host,
+            port: webPort,
+            distDir: WEB_DIST,
+            config: {
+              region: REGION,
+              userPoolId: cognito.userPoolId,
+              userPoolClientId: cognito.clientId,
+              userPoolEndpoint: cognito.endpoint,
+              graphqlEndpoint: appsync.url,
+              authFlowType: 'USER_PASSWORD_AUTH',
+            },
+          })
+        : undefined;
+    if (web) stops.push(() => web.close());
+    if (web) config.WEB_BASE_URL = web.url;
+
+    deps = await buildDeps(config);
+    const built = deps;
+    const webhookFn = stripeWebhook({
+      events: await built.paymentEvents(),
+      processed: built.ports.processedEvents,
+      apply: built.applyPaymentEvent,
+      logger: built.logger,
+      clock: built.ports.clock,
+    });
+    webhookHandler = (event) => webhookFn(event);
+    const postConfirm = postConfirmation({ registerDriver: built.registerDriver, logger: built.logger });
+    postConfirmationHandler = (event) => postConfirm(event as Parameters<typeof postConfirm>[0]);
+
+    log('station registry and simulated stations…');
+    const seeds = registry(cfg.EV_STATIONS);
+    const now = new Date().toISOString();
+    for (const seed of seeds) {
+      if (!(await built.ports.stations.get(seed.id))) await built.ports.stations.put(toStation(seed, now));
+    }
+    const stationHandler = stationEvents({
+      stations: built.ports.stations,
+      sink: built.stationSink,
+      clock: built.ports.clock,
+      logger: built.logger,
+    });
+    const rules = await startRuleEmulator({
+      mqttUrl: iot.mqttUrl,
+      username: BACKEND_MQTT_USER,
+      password: secrets.backendMqttPassword,
+      handler: async (event) => {
+        await stationHandler(event);
+      },
+      logger: quietLogger(cfg),
+    });
+    stops.push(() => rules.close());
+    const sim = await startSimulatedStations({
+      mqttUrl: iot.mqttUrl,
+      stationSecret: secrets.stationSecret,
+      stations: seeds,
+      reportMs: cfg.EV_REPORT_MS,
+    });
+    stops.push(() => sim.stop());
+
+    if (cfg.EV_DEMO_DRIVER === 'on') {
+      log('demo users…');
+      await ensureDemoUsers({
+        endpoint: cognito.endpoint,
+        userPoolId: cognito.userPoolId,
+        clientId: cognito.clientId,
+        dataDir: cognito.dataDir,
+        password: secrets.demoPassword,
+      });
+    }
+
+    const sweep = setInterval(() => {
+      built.useCases.sweepStale().catch((e: unknown) => built.logger.error('sweep failed', { err: String(e) }));
+    }, cfg.EV_SWEEP_MS);
+    sweep.unref();
+    stops.push(async () => clearInterval(sweep));
+
+    const urls: LocalStackUrls = {
+      web: web?.url,
+      graphql: appsync.url,
+      realtime: appsync.realtimeUrl,
+      cognito: cognito.endpoint,
+      userPoolId: cognito.userPoolId,
+      clientId: cognito.clientId,
+      stripe: stripe?.url ?? 'https://api.stripe.com (test mode)',
+      webhook: webhook.url,
+      mqtt: iot.mqttUrl,
+      mqttWs: iot.wsUrl,
+      iotData: iot.publishEndpoint,
+      dynamodb: ddb.endpoint,
+    };
+    return {
+      urls,
+      deps: built,
+      secrets,
+      stations: seeds,
+      cognitoPool: { endpoint: cognito.endpoint, userPoolId: cognito.userPoolId, dataDir: cognito.dataDir },
+      status: async () => ({
+        stationsSimulated: sim.stats(),
+        stationEvents: stationHandler.counters,
+        rules: rules.stats(),
+      }),
+      close,
+    };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
+function graphqlResolvers(viaDeps: (pick: (d: AppDeps) => AppSyncResolver) => AppSyncResolver) {
+  const cache = new WeakMap<AppDeps, Record<string, AppSyncResolver>>();
+  const handlersOf = (d: AppDeps) => {
+    let h = cache.get(d);
+    if (!h) {
+      const q = queries({ ...d.useCases, logger: d.logger });
+      h = {
+        q,
+        start: startCharge({ startCharge: d.useCases.startCharge, logger: d.logger }),
+        stop: stopCharge({ stopCharge: d.useCases.stopCharge, logger: d.logger }),
+        pay: payOutstanding({ payOutstanding: d.useCases.payOutstanding, logger: d.logger }),
+      };
+      cache.set(d, h);
+    }
+    return h;
+  };
+  const field = (name: 'q' | 'start' | 'stop' | 'pay') => viaDeps((d) => handlersOf(d)[name] as AppSyncResolver);
+  // The publish mutations stand in for AppSync's NONE data source: the input is the result.
+  const echo: AppSyncResolver = async (event) => event.arguments.input;
+  return {
+    'Query.stations': field('q'),
+    'Query.station': field('q'),
+    'Query.me': field('q'),
+    'Query.mySessions': field('q'),
+    'Query.session': field('q'),
+    'Subscription.onSessionUpdate': field('q'),
+    'Subscription.onStationUpdate': field('q'),
+    'Mutation.startCharge': field('start'),
+    'Mutation.stopCharge': field('stop'),
+    'Mutation.payOutstanding': field('pay'),
+    'Mutation.publishSessionUpdate': echo,
+    'Mutation.publishStationUpdate': echo,
+  };
+}
+
+function quietLogger(cfg: LocalConfig) {
+  const quiet = cfg.EV_LOG_LEVEL === 'warn' || cfg.EV_LOG_LEVEL === 'error' || cfg.EV_LOG_LEVEL === 'silent';
+  const write = (level: string) => (msg: string, fields?: Record<string, unknown>) => {
+    if (quiet && (level === 'debug' || level === 'info')) return;
+    process.stderr.write(`${JSON.stringify({ level, msg, ...fields })}\n`);
+  };
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+}
