@@ -2,31 +2,62 @@
  * `npm start`: the whole platform on this machine. Prints one readiness block (URLs, demo logins, test
  * cards, how to stop) and writes .data/stack.json for `npm run status`. Ctrl-C stops every part.
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEMO_DRIVER, DEMO_OPERATOR } from './stack/demo-users.js';
 import { loadLocalConfig } from './stack/local-config.js';
-import { startLocalStack } from './stack/local-stack.js';
 import { PreflightError, preflight } from './stack/preflight.js';
+import { startStackDynamoDb } from './stack/stack-dynamodb.js';
+import { removeStackFile, writeStackFile } from './stack/stack-file.js';
 
 // The platform targets Node 20 locally (Lambda runs a newer runtime); the SDK's notice is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const t0 = Date.now();
+// From the process start, so loading the code (tsx compiles it on first run) counts too.
+const t0 = performance.timeOrigin;
 const out = (s: string) => process.stdout.write(`${s}\n`);
+const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s`;
 
 async function main(): Promise<void> {
+  // Ctrl-C while starting: let the parts already under way come up, then stop them all (a signal's
+  // default action would end this process and leave the JVM running).
+  let stopRequested: string | undefined;
+  const early = (signal: string) => () => {
+    stopRequested ??= signal;
+    out(`\n${signal}: stopping as soon as the parts already starting are up…`);
+  };
+  const earlyInt = early('SIGINT');
+  const earlyTerm = early('SIGTERM');
+  process.on('SIGINT', earlyInt);
+  process.on('SIGTERM', earlyTerm);
+
   const cfg = loadLocalConfig();
-  await preflight(cfg);
+  const notes = await preflight(cfg);
   out(`ev-charge: starting the local platform (data in ${cfg.dataDir})`);
-  const stack = await startLocalStack(cfg, (step) => out(`  · ${step}`));
-  const stackFile = join(cfg.dataDir, 'stack.json');
-  await writeFile(
-    stackFile,
-    JSON.stringify({ pid: process.pid, urls: stack.urls, startedAt: new Date().toISOString() }),
-  );
+  for (const note of notes) out(`  ! ${note}`);
+  // The JVM is the slowest part to boot: start it now and load the rest of the code meanwhile.
+  const dynamodb = startStackDynamoDb(cfg);
+  dynamodb.catch(() => undefined); // handled: the stack awaits it and reports a failure
+  out(`  · ${elapsed()} DynamoDB Local (starting in the background)…`);
+  const { startLocalStack } = await import('./stack/local-stack.js');
+  const { DEMO_DRIVER, DEMO_OPERATOR } = await import('./stack/demo-users.js');
+  const stack = await startLocalStack(cfg, (step) => out(`  · ${elapsed()} ${step}`), { dynamodb });
+  process.removeListener('SIGINT', earlyInt);
+  process.removeListener('SIGTERM', earlyTerm);
+  if (stopRequested) {
+    await stack.close();
+    out('stopped.');
+    process.exit(0);
+  }
+  const readyInMs = Math.round(Date.now() - t0);
+  writeStackFile(cfg.dataDir, {
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    readyInMs,
+    children: stack.children,
+    urls: stack.urls,
+  });
 
   const u = stack.urls;
-  const secs = ((Date.now() - t0) / 1000).toFixed(1);
+  const secs = (readyInMs / 1000).toFixed(1);
   out(`
 ════════════════════════════════════════════════════════════════════════
  EV charge — local platform READY in ${secs} s
@@ -65,8 +96,14 @@ READY`);
     stopping = true;
     clearInterval(codes);
     out(`\n${signal}: stopping…`);
+    // Bounded: a part that hangs must not keep Ctrl-C from working (the exit hooks end the JVM).
+    const hung = setTimeout(() => {
+      out('a part did not stop within 20 s; exiting anyway');
+      process.exit(1);
+    }, 20_000);
     await stack.close();
-    await rm(stackFile, { force: true });
+    clearTimeout(hung);
+    removeStackFile(cfg.dataDir);
     out('stopped.');
     process.exit(0);
   };

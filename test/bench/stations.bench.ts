@@ -60,8 +60,10 @@ function args() {
 
 function spawnRole(role: string, extra: string[]): ChildProcess {
   const self = fileURLToPath(import.meta.url);
+  // BENCH_CPU_PROF=<dir>: each role writes a V8 CPU profile there on exit (open in Chrome DevTools).
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child = fork(self, ['--role', role, ...extra], {
-    execArgv: ['--import', 'tsx', '--max-old-space-size=2048'],
+    execArgv: ['--import', 'tsx', '--max-old-space-size=2048', ...prof],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return child;

@@ -6,7 +6,7 @@ export async function runBroker(o: { secret: string; backend: { username: string
   const iot = await startLocalIot({ stationSecret: o.secret, backend: o.backend });
   serveRole({
     role: 'broker',
-    extra: () => ({ clients: iot.broker.connectedClients }),
+    extra: () => ({ clients: iot.broker.connectedClients, ...iot.stats() }),
     stop: () => iot.close(),
   });
   send(process, { type: 'ready', mqttUrl: iot.mqttUrl, publishEndpoint: iot.publishEndpoint });

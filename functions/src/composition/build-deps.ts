@@ -24,6 +24,7 @@ import type { Logger } from '../ports/logger.port.js';
 import type { PaymentEvents } from '../ports/payment-events.port.js';
 import { DEFAULT_USE_CASE_CONFIG, type UseCaseDeps } from '../use-cases/deps.js';
 import { makeUseCases, type UseCases } from '../use-cases/index.js';
+import { makeOperatorUseCases, type OperatorUseCases } from '../use-cases/operator-use-cases.js';
 import { makeRegisterDriver, type RegisterDriver } from '../use-cases/register-driver.js';
 import { makeStationPresence } from '../use-cases/station-presence.js';
 import { LazyLivePublisher, LazyPaymentGateway, once } from './lazy-ports.js';
@@ -41,6 +42,10 @@ export interface AppDeps {
   alerts: Alerts;
   registerDriver: RegisterDriver;
   applyPaymentEvent: ReturnType<typeof makeApplyPaymentEvent>;
+  /** Operator-only reads (the GraphQL edge checks the `operators` group); alerts come from LogAlerts' list. */
+  operator: OperatorUseCases;
+  /** The one DynamoDB client every repository sends through (benchmarks count its calls). */
+  storeClient: DynamoDBClient;
 }
 
 /** Read once per cold start, kept in memory only, never logged. */
@@ -106,7 +111,8 @@ export async function buildDeps(config: Config, overrides: Partial<UseCaseDeps> 
       );
     }),
   );
-  const alerts = overrides.alerts ?? new LogAlerts(logger);
+  const logAlerts = new LogAlerts(logger);
+  const alerts = overrides.alerts ?? logAlerts;
   const ports: UseCaseDeps = {
     ...repos,
     payments,
@@ -136,10 +142,12 @@ export async function buildDeps(config: Config, overrides: Partial<UseCaseDeps> 
     ports,
     registerDriver: makeRegisterDriver({ ...ports, directory }),
     applyPaymentEvent: makeApplyPaymentEvent(useCases, logger),
+    operator: makeOperatorUseCases({ sessions: ports.sessions, alertsFeed: logAlerts }),
     useCases,
     paymentEvents: once(async () => new StripePaymentEvents(await webhookSecrets(config), { clock: ports.clock })),
     stationSink: makeStationSink({ useCases, presence, alerts, logger }),
     logger,
     alerts,
+    storeClient: ddb,
   };
 }

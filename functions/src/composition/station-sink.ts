@@ -10,6 +10,7 @@ import type { Alerts } from '../ports/alerts.port.js';
 import type { Logger } from '../ports/logger.port.js';
 import type { UseCases } from '../use-cases/index.js';
 import type { StationPresence } from '../use-cases/station-presence.js';
+import { oneAtATime } from './one-at-a-time.js';
 
 function logRefusal<T>(logger: Logger, what: string, fields: Record<string, unknown>, r: Result<T, DomainError>): void {
   if (!r.ok) logger.warn(`${what} refused`, { ...fields, code: r.error.code, message: r.error.message });
@@ -22,19 +23,23 @@ export function makeStationSink(deps: {
   logger: Logger;
 }): StationEventSink {
   const { useCases, logger } = deps;
+  // Acks and session_end move the session: one at a time per session (see one-at-a-time.ts).
+  const perSession = oneAtATime();
   return {
     async ack(stationId, ack) {
-      const r = await useCases.breakerAcked({
-        stationId,
-        cmdId: ack.cmdId,
-        sessionId: ack.sessionId,
-        action: ack.action,
-        ok: ack.ok,
-        reason: ack.reason,
-        breaker: ack.breaker,
-        registerWh: ack.registerWh,
-        at: ack.at,
-      });
+      const r = await perSession(ack.sessionId, () =>
+        useCases.breakerAcked({
+          stationId,
+          cmdId: ack.cmdId,
+          sessionId: ack.sessionId,
+          action: ack.action,
+          ok: ack.ok,
+          reason: ack.reason,
+          breaker: ack.breaker,
+          registerWh: ack.registerWh,
+          at: ack.at,
+        }),
+      );
       logRefusal(logger, 'ack', { stationId, cmdId: ack.cmdId }, r);
     },
     async meter(stationId, m) {
@@ -49,15 +54,17 @@ export function makeStationSink(deps: {
       logRefusal(logger, 'meter', { stationId, seq: m.seq }, r);
     },
     async sessionEnd(stationId, end) {
-      const r = await useCases.sessionEndedByStation({
-        stationId,
-        sessionId: end.sessionId,
-        startRegisterWh: end.startRegisterWh,
-        stopRegisterWh: end.stopRegisterWh,
-        startedAt: end.startedAt,
-        endedAt: end.endedAt,
-        reason: end.reason,
-      });
+      const r = await perSession(end.sessionId, () =>
+        useCases.sessionEndedByStation({
+          stationId,
+          sessionId: end.sessionId,
+          startRegisterWh: end.startRegisterWh,
+          stopRegisterWh: end.stopRegisterWh,
+          startedAt: end.startedAt,
+          endedAt: end.endedAt,
+          reason: end.reason,
+        }),
+      );
       logRefusal(logger, 'session_end', { stationId, sessionId: end.sessionId }, r);
     },
     async fault(stationId, f) {

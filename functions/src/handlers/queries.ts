@@ -4,22 +4,27 @@
  */
 import { z } from 'zod';
 import { lambdaHandler } from '../composition/lambda.js';
+import { SESSION_STATES } from '../domain/session.js';
 import type { Logger } from '../ports/logger.port.js';
 import { toSessionView } from '../presenters/session-view.js';
 import type { GetMe } from '../use-cases/get-me.js';
 import type { GetSession } from '../use-cases/get-session.js';
 import type { ListMySessions } from '../use-cases/list-my-sessions.js';
 import type { ListStations } from '../use-cases/list-stations.js';
+import type { OperatorAlerts } from '../use-cases/operator-alerts.js';
+import type { OperatorSessions } from '../use-cases/operator-sessions.js';
 import { routeFields } from './graphql/resolve.js';
-import { callerOf, IdArg, parseArgs, unwrap } from './graphql/resolver-kit.js';
+import { callerOf, IdArg, OPERATORS_GROUP, operatorOf, parseArgs, unwrap } from './graphql/resolver-kit.js';
 
-export const OPERATORS_GROUP = 'operators';
+export { OPERATORS_GROUP };
 
 export interface QueryDeps {
   listStations: ListStations;
   getMe: GetMe;
   getSession: GetSession;
   listMySessions: ListMySessions;
+  operatorSessions: OperatorSessions;
+  operatorAlerts: OperatorAlerts;
   logger: Logger;
 }
 
@@ -28,6 +33,12 @@ const Page = z.object({
   limit: z.number().int().min(1).max(100).nullish(),
   nextToken: z.string().max(2048).nullish(),
 });
+const OperatorLimit = z.number().int().min(1).max(200).nullish();
+const SessionsFilter = z.object({
+  states: z.array(z.enum(SESSION_STATES)).min(1).max(SESSION_STATES.length).nullish(),
+  limit: OperatorLimit,
+});
+const AlertsFilter = z.object({ limit: OperatorLimit });
 
 export function makeHandler(deps: QueryDeps) {
   const stations = async () => unwrap(await deps.listStations());
@@ -85,6 +96,27 @@ export function makeHandler(deps: QueryDeps) {
         callerOf(event);
         return null;
       },
+      // Operator view: every driver's sessions and the alerts for a person; the group is checked first.
+      'Query.operatorSessions': async (event) => {
+        operatorOf(event);
+        const args = parseArgs(SessionsFilter, event.arguments);
+        const sessions = unwrap(
+          await deps.operatorSessions({ states: args.states ?? undefined, limit: args.limit ?? undefined }),
+        );
+        return sessions.map(toSessionView);
+      },
+      'Query.operatorAlerts': async (event) => {
+        operatorOf(event);
+        const args = parseArgs(AlertsFilter, event.arguments);
+        const alerts = unwrap(await deps.operatorAlerts({ limit: args.limit ?? undefined }));
+        return alerts.map((a) => ({
+          code: a.code,
+          detail: a.detail,
+          sessionId: a.sessionId ?? null,
+          stationId: a.stationId ?? null,
+          at: a.at,
+        }));
+      },
     },
     deps.logger,
   );
@@ -96,6 +128,7 @@ export const handler = lambdaHandler((d) =>
     getMe: d.useCases.getMe,
     getSession: d.useCases.getSession,
     listMySessions: d.useCases.listMySessions,
+    ...d.operator,
     logger: d.logger,
   }),
 );

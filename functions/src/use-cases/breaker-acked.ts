@@ -42,7 +42,7 @@ export function makeBreakerAcked(deps: UseCaseDeps): BreakerAcked {
       });
       return ok({ outcome: 'alerted', session: current });
     }
-    const applied = await transition(deps, ack.sessionId, eventOf(ack));
+    const applied = await transition(deps, ack.sessionId, eventOf(ack), { known: current });
     if (applied.kind === 'missing') return ok({ outcome: 'unmatched' });
     if (applied.kind !== 'transitioned') {
       // A close that lands after the session gave up would leave power on for nobody: open it.

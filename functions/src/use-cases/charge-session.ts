@@ -6,7 +6,11 @@ import type { ChargeOutcome } from '../ports/payment-gateway.port.js';
 import type { UseCaseDeps } from './deps.js';
 import { type Applied, transition } from './session-commit.js';
 
-export type ChargeSession = (input: { sessionId: string }) => Promise<Result<Session, DomainError>>;
+export type ChargeSession = (input: {
+  sessionId: string;
+  /** The session as the caller just read or committed it (saves reading it again). */
+  known?: Session;
+}) => Promise<Result<Session, DomainError>>;
 
 /**
  * METERED → CARRIED_OVER, or → PAYMENT_PENDING with attempt and idempotency key persisted BEFORE the
@@ -15,8 +19,8 @@ export type ChargeSession = (input: { sessionId: string }) => Promise<Result<Ses
  * processor replays the first result instead of charging again.
  */
 export function makeChargeSession(deps: UseCaseDeps): ChargeSession {
-  return async ({ sessionId }) => {
-    let session = await deps.sessions.get(sessionId);
+  return async ({ sessionId, known }) => {
+    let session = known?.id === sessionId ? known : await deps.sessions.get(sessionId);
     if (!session) return err(new DomainError('SESSION.NOT_FOUND', `No session ${sessionId}.`));
     if (session.state === 'METERED') {
       const billed = await transition(
@@ -28,7 +32,7 @@ export function makeChargeSession(deps: UseCaseDeps): ChargeSession {
           customerId: driver?.stripeCustomerId,
           paymentMethodId: driver?.defaultPaymentMethodId,
         }),
-        { readDriver: true },
+        { readDriver: true, known: session },
       );
       session = settled(billed, session);
     }
@@ -90,7 +94,7 @@ function eventFor(outcome: ChargeOutcome): SessionEvent | undefined {
 }
 
 async function apply(deps: UseCaseDeps, session: Session, event: SessionEvent): Promise<Session> {
-  const applied = await transition(deps, session.id, event);
+  const applied = await transition(deps, session.id, event, { known: session });
   if (applied.kind === 'illegal') {
     deps.logger.warn('charge result does not fit the session', { sessionId: session.id, error: applied.error.message });
   }

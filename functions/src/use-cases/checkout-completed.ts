@@ -24,13 +24,18 @@ export function makeCheckoutCompleted(deps: UseCaseDeps): CheckoutCompleted {
     if (event.mode === 'payment') {
       const paymentIntentId = event.paymentIntentId ?? event.checkoutSessionId;
       return outcomeOf(
-        await transition(deps, session.id, {
-          type: 'PaymentSucceeded',
-          paymentIntentId,
-          amountYen: session.chargeYen ?? 0,
-          via: 'checkout',
-          eventId: event.eventId,
-        }),
+        await transition(
+          deps,
+          session.id,
+          {
+            type: 'PaymentSucceeded',
+            paymentIntentId,
+            amountYen: session.chargeYen ?? 0,
+            via: 'checkout',
+            eventId: event.eventId,
+          },
+          { known: session },
+        ),
         deps,
         paymentIntentId,
       );
@@ -45,15 +50,20 @@ export function makeCheckoutCompleted(deps: UseCaseDeps): CheckoutCompleted {
       cardLast4: card.last4,
       ...(customerId ? { stripeCustomerId: customerId } : {}),
     }));
-    const applied = await transition(deps, session.id, {
-      type: 'CheckoutCompleted',
-      checkoutSessionId: event.checkoutSessionId,
-      paymentMethodId: card.paymentMethodId,
-      cardBrand: card.brand,
-      cardLast4: card.last4,
-      startCmdId: deps.ids.next('cmd'),
-      eventId: event.eventId,
-    });
+    const applied = await transition(
+      deps,
+      session.id,
+      {
+        type: 'CheckoutCompleted',
+        checkoutSessionId: event.checkoutSessionId,
+        paymentMethodId: card.paymentMethodId,
+        cardBrand: card.brand,
+        cardLast4: card.last4,
+        startCmdId: deps.ids.next('cmd'),
+        eventId: event.eventId,
+      },
+      { known: session },
+    );
     if (applied.kind !== 'transitioned') return outcomeOf(applied, deps);
     return ok({ outcome: 'applied', session: await energize(deps, applied.session) });
   };

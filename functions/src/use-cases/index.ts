@@ -10,7 +10,7 @@ import { makeListMySessions } from './list-my-sessions.js';
 import { makeListStations } from './list-stations.js';
 import { makeMeterReported } from './meter-reported.js';
 import { makePayOutstanding } from './pay-outstanding.js';
-import { makePaymentEvent } from './payment-event.js';
+import { makePaymentEvent, makePaymentEventDispatch } from './payment-event.js';
 import { makeSessionEndedByStation } from './session-ended-by-station.js';
 import { makeStartCharge } from './start-charge.js';
 import { makeStopCharge } from './stop-charge.js';
@@ -26,6 +26,7 @@ export function makeUseCases(deps: UseCaseDeps) {
     sessionEndedByStation: makeSessionEndedByStation(deps),
     chargeSession: makeChargeSession(deps),
     paymentEvent: makePaymentEvent(deps),
+    paymentEventDedupedByCaller: makePaymentEventDispatch(deps),
     payOutstanding: makePayOutstanding(deps),
     meterReported: makeMeterReported(deps),
     sweepStale: makeSweepStale(deps),

@@ -18,7 +18,7 @@ export async function afterMetered(deps: UseCaseDeps, session: Session): Promise
     });
   }
   try {
-    const charged = await makeChargeSession(deps)({ sessionId: session.id });
+    const charged = await makeChargeSession(deps)({ sessionId: session.id, known: session });
     return charged.ok ? charged.value : session;
   } catch (e) {
     deps.logger.error('billing after metering failed; the sweeper will re-drive it', {

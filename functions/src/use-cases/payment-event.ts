@@ -17,14 +17,23 @@ export type PaymentEventUseCase = (event: PaymentEvent) => Promise<Result<EventO
  * harmless because the machine makes a repeat a no-op). Callers must not mark events themselves.
  */
 export function makePaymentEvent(deps: UseCaseDeps): PaymentEventUseCase {
-  const checkoutCompleted = makeCheckoutCompleted(deps);
-  const checkoutExpired = makeCheckoutExpired(deps);
+  const dispatch = makePaymentEventDispatch(deps);
   return async (event) => {
     if (await deps.processedEvents.has(event.eventId)) return ok({ outcome: 'duplicate' });
     const result = await dispatch(event);
     if (result.ok) await deps.processedEvents.markOnce(event.eventId, deps.clock.now().toISOString());
     return result;
   };
+}
+
+/**
+ * The same without the dedupe, for a caller that already checks and marks the event id around it (the
+ * Stripe webhook handler does): deduping twice costs two more store calls per event and changes nothing.
+ */
+export function makePaymentEventDispatch(deps: UseCaseDeps): PaymentEventUseCase {
+  const checkoutCompleted = makeCheckoutCompleted(deps);
+  const checkoutExpired = makeCheckoutExpired(deps);
+  return dispatch;
 
   async function dispatch(event: PaymentEvent): Promise<Result<EventOutcome, DomainError>> {
     switch (event.type) {
@@ -90,6 +99,12 @@ function sessionEventOf(event: SessionPaymentEvent, session: Session): SessionEv
         eventId: event.eventId,
       };
     case 'payment.failed':
+      // Stripe reports an off-session charge that needs the customer back on-session as
+      // payment_intent.payment_failed with code authentication_required: not a decline. Read as one,
+      // the outcome would hinge on whether this webhook or the call's own result landed first.
+      if (event.code === 'authentication_required' || event.declineCode === 'authentication_required') {
+        return { type: 'PaymentActionRequired', paymentIntentId: event.paymentIntentId, eventId: event.eventId };
+      }
       return {
         type: 'PaymentDeclined',
         paymentIntentId: event.paymentIntentId,

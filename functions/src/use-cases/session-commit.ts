@@ -2,6 +2,11 @@
  * The one way a session changes: read → machine → version-checked commit (with the driver's side of
  * the transition in the same write) → best-effort live publish. On a version conflict the session is
  * re-read and the event re-applied, a bounded number of times.
+ *
+ * Store calls are the throughput limit (FACTS.md), so nothing is read or written twice: a caller that
+ * has just read the session passes it as `known` (the version-conditioned commit still rejects it if
+ * it is stale, and the retry re-reads), and the driver row is read and written only when the
+ * transition can actually change it.
  */
 import type { Driver } from '../domain/driver.js';
 import { driverPatchFor, touchesDriver } from '../domain/driver-effects.js';
@@ -24,15 +29,23 @@ export type Applied =
 /** The event may depend on the session and driver as read in this attempt (e.g. the carried balance). */
 export type EventSource = SessionEvent | ((session: Session, driver: Driver | undefined) => SessionEvent);
 
+export interface TransitionOptions {
+  /** Read the driver before deciding the event (the event depends on it, e.g. the carried balance). */
+  readDriver?: boolean;
+  /** The session as the caller just read it: used for the first attempt instead of reading it again. */
+  known?: Session;
+}
+
 export async function transition(
   deps: CommitDeps,
   sessionId: string,
   source: EventSource,
-  opts: { readDriver?: boolean } = {},
+  opts: TransitionOptions = {},
 ): Promise<Applied> {
   const attempts = Math.max(1, deps.config.maxCommitAttempts);
   for (let attempt = 1; attempt <= attempts; attempt += 1) {
-    const before = await deps.sessions.get(sessionId);
+    const known = attempt === 1 && opts.known?.id === sessionId ? opts.known : undefined;
+    const before = known ?? (await deps.sessions.get(sessionId));
     if (!before) return { kind: 'missing' };
     const driver = opts.readDriver ? await deps.drivers.get(before.driverId) : undefined;
     const event = typeof source === 'function' ? source(before, driver) : source;
@@ -41,11 +54,13 @@ export async function transition(
     if (t.kind === 'noop') return { kind: 'noop', session: before };
     if (t.kind === 'illegal') return { kind: 'illegal', session: before, error: t.error };
     const change: SessionChange = { session: t.session, expectedVersion: before.version, entries: [t.entry] };
-    if (touchesDriver(before, t.session)) {
+    if (mayChangeDriver(before, t.session)) {
       const current = driver ?? (await deps.drivers.get(before.driverId));
       if (!current) throw new Error(`driver ${before.driverId} of session ${before.id} does not exist`);
       const patch = driverPatchFor(before, t.session, current);
-      if (patch) change.driver = { next: bumpDriver(current, patch, at), expectedVersion: current.version };
+      if (patch && !consumesNothing(current, patch)) {
+        change.driver = { next: bumpDriver(current, patch, at), expectedVersion: current.version };
+      }
     }
     if (await deps.sessions.commit(change)) {
       await publishSession(deps, t.session);
@@ -54,6 +69,27 @@ export async function transition(
     deps.logger.debug('session commit conflict, retrying', { sessionId, attempt, event: event.type });
   }
   throw new Error(`session ${sessionId}: commit kept conflicting after ${attempts} attempts`);
+}
+
+/**
+ * touchesDriver, minus the one case that cannot: PAID lifts only a block THIS session set, which it
+ * sets on entering PAYMENT_FAILED / PAYMENT_ACTION_REQUIRED; states only move forward, so a session
+ * still PAYMENT_PENDING never set one (domain/driver-effects.ts) and the driver need not be read.
+ */
+function mayChangeDriver(before: Session, after: Session): boolean {
+  if (after.state === 'PAID' && before.state === 'PAYMENT_PENDING') return false;
+  return touchesDriver(before, after);
+}
+
+/**
+ * Billing with no carried balance leaves the balance as it is: then the session commits alone — a plain
+ * conditional update instead of a two-item transaction, the costliest call the store has. Safe because
+ * consuming ¥0 cannot double-spend whatever another session adds meanwhile (that stays in the balance for
+ * a later charge). Block changes always keep the driver's version guard.
+ */
+function consumesNothing(driver: Driver, patch: Partial<Driver>): boolean {
+  const keys = Object.keys(patch);
+  return keys.length === 1 && keys[0] === 'balanceYen' && patch.balanceYen === driver.balanceYen;
 }
 
 function bumpDriver(driver: Driver, patch: Partial<Driver>, at: string): Driver {

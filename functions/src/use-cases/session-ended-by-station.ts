@@ -31,7 +31,7 @@ export function makeSessionEndedByStation(deps: UseCaseDeps): SessionEndedByStat
       return ok({ outcome: 'unmatched' });
     }
     if (current.stationId !== input.stationId) return err(wrongStation(input.stationId, current));
-    const applied = await transition(deps, input.sessionId, { type: 'SessionEnded', ...input });
+    const applied = await transition(deps, input.sessionId, { type: 'SessionEnded', ...input }, { known: current });
     if (applied.kind === 'missing') return ok({ outcome: 'unmatched' });
     if (applied.kind === 'illegal') return err(applied.error);
     if (applied.kind === 'noop') {

@@ -7,7 +7,7 @@ import { openSession, type SessionStart } from '../domain/session-factory.js';
 import type { UseCaseDeps } from './deps.js';
 import { checkoutUrls, energize } from './energize.js';
 import { publishSession, updateDriver } from './session-commit.js';
-import { publishStation } from './station-effects.js';
+import { publishStationView } from './station-effects.js';
 
 export interface StartChargeInput {
   driverId: string;
@@ -31,13 +31,28 @@ export function makeStartCharge(deps: UseCaseDeps): StartCharge {
     const invalid = validate(input);
     if (invalid) return err(invalid);
     const sessionId = deps.ids.fromParts('ses', input.driverId, input.startKey);
-    const existing = await deps.sessions.get(sessionId);
-    if (existing) return ok(output(existing));
+    // The three reads are independent: in parallel they cost one round trip (the store adapter may
+    // even fold them into one call); a repeated start then simply ignores the other two.
+    const [existing, known, station] = await Promise.all([
+      deps.sessions.get(sessionId),
+      deps.drivers.get(input.driverId),
+      deps.stations.get(input.stationId),
+    ]);
+    if (existing) {
+      // Like Stripe's idempotency: the same key with different parameters is a client error, not a replay.
+      if (existing.stationId !== input.stationId) {
+        return err(
+          new DomainError('VALIDATION', 'This idempotencyKey was already used to start at another station.', {
+            sessionId: existing.id,
+            stationId: existing.stationId,
+          }),
+        );
+      }
+      return ok(output(existing));
+    }
 
     const at = deps.clock.now().toISOString();
-    let driver =
-      (await deps.drivers.get(input.driverId)) ??
-      (await deps.drivers.ensure(newDriver(input.driverId, at, input.email)));
+    let driver = known ?? (await deps.drivers.ensure(newDriver(input.driverId, at, input.email)));
     if (driver.blocked) {
       return err(
         new DomainError('PAYMENT.REQUIRED', 'An unpaid session blocks new sessions; pay it first.', {
@@ -45,7 +60,6 @@ export function makeStartCharge(deps: UseCaseDeps): StartCharge {
         }),
       );
     }
-    const station = await deps.stations.get(input.stationId);
     if (!station) return err(new DomainError('STATION.NOT_FOUND', `No station ${input.stationId}.`));
     if (!station.online || station.fault) {
       return err(
@@ -92,7 +106,8 @@ export function makeStartCharge(deps: UseCaseDeps): StartCharge {
     if (!stored.created) return ok(output(stored.session));
     deps.logger.info('session opened', { sessionId, stationId: station.id, state: stored.session.state });
     await publishSession(deps, stored.session);
-    await publishStation(deps, station.id);
+    // The station as read a moment ago plus what the claim changed: no second read to publish it.
+    await publishStationView(deps, { ...station, activeSessionId: sessionId, updatedAt: at });
     return ok(output(await energize(deps, stored.session)));
   };
 }

@@ -1,6 +1,7 @@
 /** Station-side effects of transitions: freeing the station and the breaker commands. */
 import { capToMaxWh } from '../domain/pricing.js';
 import type { Session } from '../domain/session.js';
+import type { Station } from '../domain/station.js';
 import type { BreakerCommand } from '../ports/breaker-control.port.js';
 import type { UseCaseDeps } from './deps.js';
 
@@ -22,6 +23,15 @@ export async function publishStation(
     if (station) await deps.live.stationChanged(station);
   } catch (e) {
     deps.logger.warn('station publish failed', { stationId, error: String(e) });
+  }
+}
+
+/** Publishes a station the caller already holds; like publishStation, a failure is only logged. */
+export async function publishStationView(deps: Pick<Deps, 'live' | 'logger'>, station: Station): Promise<void> {
+  try {
+    await deps.live.stationChanged(station);
+  } catch (e) {
+    deps.logger.warn('station publish failed', { stationId: station.id, error: String(e) });
   }
 }
 

@@ -4,7 +4,7 @@
  * its own and station clocks drift, while QoS 1 redelivery can bring an older message late.
  * Subscribers hear of a station only when something they can see changed.
  */
-import type { Station, StationStatus } from '../domain/station.js';
+import type { Station } from '../domain/station.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { LivePublisher } from '../ports/live-publisher.port.js';
 import type { PresencePatch, StationRepository } from '../ports/station-repository.port.js';
@@ -25,13 +25,6 @@ export interface StationPresenceDeps {
 
 export interface StationPresence {
   apply(stationId: string, signal: PresenceSignal): Promise<PresenceOutcome>;
-}
-
-/** What a driver sees on the station list. */
-export function stationStatus(station: Pick<Station, 'online' | 'fault' | 'breaker'>): StationStatus {
-  if (!station.online) return 'OFFLINE';
-  if (station.fault) return 'FAULT';
-  return station.breaker === 'closed' ? 'CHARGING' : 'AVAILABLE';
 }
 
 function patchFor(station: Station, signal: PresenceSignal): PresencePatch {

@@ -20,7 +20,7 @@ export function makeStopCharge(deps: UseCaseDeps): StopCharge {
     if (session.driverId !== driverId) {
       return err(new DomainError('SESSION.NOT_YOURS', 'This session belongs to another driver.', { sessionId }));
     }
-    return requestStop(deps, sessionId, 'remote');
+    return requestStop(deps, sessionId, 'remote', session);
   };
 }
 
@@ -32,9 +32,11 @@ export async function requestStop(
   deps: UseCaseDeps,
   sessionId: string,
   reason: StopReason,
+  /** The session as the caller just read it (saves reading it again). */
+  known?: Session,
 ): Promise<Result<Session, DomainError>> {
   const cmdId = deps.ids.next('cmd');
-  const applied = await transition(deps, sessionId, { type: 'StopRequested', cmdId, reason });
+  const applied = await transition(deps, sessionId, { type: 'StopRequested', cmdId, reason }, { known });
   if (applied.kind === 'missing') return err(new DomainError('SESSION.NOT_FOUND', `No session ${sessionId}.`));
   if (applied.kind === 'illegal') return err(applied.error);
   if (applied.kind === 'noop') return ok(applied.session);

@@ -25,6 +25,8 @@ export interface LocalCognito {
   jwksUrl: string;
   /** Absolute; readConfirmationCode needs it. */
   dataDir: string;
+  /** The cognito-local child process (for `npm run status` and leftover checks). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -150,6 +152,7 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
       issuer,
       jwksUrl: `${issuer}/.well-known/jwks.json`,
       dataDir,
+      pid: running.pid ?? 0,
       stop: () => stopChild(running),
     };
   } catch (error) {

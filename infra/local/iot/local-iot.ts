@@ -1,7 +1,8 @@
 /**
  * The local stand-in for AWS IoT Core: an aedes broker (MQTT 3.1.1 over TCP and WebSocket) with
  * the thing-policy ACLs of broker-acl.ts, and the data-plane Publish API over HTTP. Persistent
- * sessions, retained messages and Last Will come from aedes with its in-memory persistence.
+ * sessions, retained messages and Last Will come from aedes with its in-memory persistence, whose
+ * retained lookups are indexed by topic (retained-index.ts).
  */
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
@@ -10,8 +11,10 @@ import { createWebSocketStream, WebSocketServer } from 'ws';
 import type { Logger } from '../../../functions/src/ports/logger.port.js';
 import { makeAclHooks, RULE_CLIENT_PREFIX, stationPassword } from './broker-acl.js';
 import { makeDataPlaneShim } from './data-plane-shim.js';
+import { indexBrokerRetained, type RetainedIndexStats } from './retained-index.js';
 import type { StaticCredentials } from './sigv4-verify.js';
 import { stderrLogger } from './stderr-logger.js';
+import { type CoalescingStats, coalesceWrites } from './write-coalescing.js';
 
 export { RULE_CLIENT_PREFIX, stationPassword };
 
@@ -37,6 +40,8 @@ export interface LocalIot {
   publishEndpoint: string;
   /** The broker, for in-process observers (tests, status); publish through clients or the shim. */
   broker: Aedes;
+  /** Broker internals for benchmarks and tests: retained lookups (index vs scan), rules-client writes. */
+  stats(): { retained: RetainedIndexStats; rulesWrites: CoalescingStats };
   close(): Promise<void>;
 }
 
@@ -74,6 +79,14 @@ export async function startLocalIot(opts: LocalIotOptions): Promise<LocalIot> {
     logger,
   });
   const broker = await Aedes.createBroker({ ...acl });
+  // Before any retained message exists: exact-topic SUBSCRIBEs must not scan every retained message.
+  const retained = indexBrokerRetained(broker);
+  // The rules client receives every station message: batch its writes (write-coalescing.ts).
+  const rulesWrites: CoalescingStats[] = [];
+  broker.on('clientReady', (client) => {
+    const who = acl.identityOf(client);
+    if (who?.kind === 'backend' && who.rules) rulesWrites.push(coalesceWrites(client.conn));
+  });
   broker.on('clientError', (client, error) =>
     logger.debug('iot.clientError', { clientId: client.id, error: error.message }),
   );
@@ -127,6 +140,17 @@ export async function startLocalIot(opts: LocalIotOptions): Promise<LocalIot> {
       wsUrl: `ws://${host}:${wsPort}/mqtt`,
       publishEndpoint: `http://${host}:${httpPort}`,
       broker,
+      stats: () => ({
+        retained: retained.stats(),
+        rulesWrites: rulesWrites.reduce(
+          (sum, w) => ({
+            writes: sum.writes + w.writes,
+            flushes: sum.flushes + w.flushes,
+            full: sum.full + w.full,
+          }),
+          { writes: 0, flushes: 0, full: 0 },
+        ),
+      }),
       close() {
         closed ??= (async () => {
           await new Promise<void>((resolve) => broker.close(() => resolve()));

@@ -17,7 +17,7 @@ import { makeHandler as stopCharge } from '../../../functions/src/handlers/stop-
 import { makeHandler as stripeWebhook } from '../../../functions/src/handlers/stripe-webhook.js';
 import { type AppSyncResolver, startLocalAppSync } from '../appsync/index.js';
 import { type CognitoPoolRef, startLambdaInvokeShim, startLocalCognito } from '../cognito/index.js';
-import { startDynamoDbLocal } from '../dynamodb/dynamodb-local.js';
+import type { DynamoDbLocal } from '../dynamodb/dynamodb-local.js';
 import { localDynamoDbClient } from '../dynamodb/local-client.js';
 import { startLocalIot } from '../iot/local-iot.js';
 import { startRuleEmulator } from '../iot/rule-emulator.js';
@@ -25,7 +25,8 @@ import { startStripeEmulator } from '../stripe/index.js';
 import { ensureDemoUsers } from './demo-users.js';
 import type { LocalConfig } from './local-config.js';
 import { type LocalSecrets, loadLocalSecrets } from './local-secrets.js';
-import { startSimulatedStations } from './simulated-stations.js';
+import { type SimulatedStations, startSimulatedStations } from './simulated-stations.js';
+import { startStackDynamoDb } from './stack-dynamodb.js';
 import { registry, type SeedStation, toStation } from './station-registry.js';
 import { startWebServer } from './web-server.js';
 import { type FunctionUrlHandler, startFunctionUrl } from './webhook-server.js';
@@ -55,8 +56,12 @@ export interface LocalStack {
   deps: AppDeps;
   secrets: LocalSecrets;
   stations: SeedStation[];
+  /** The simulated stations (tests take one offline to see what drivers see). */
+  simulator: SimulatedStations;
   /** cognito-local's pool (for reading sign-up codes the way its log shows them). */
   cognitoPool: CognitoPoolRef;
+  /** Child processes (name → pid): the DynamoDB Local JVM and cognito-local. */
+  children: Record<string, number>;
   /** What each part reports for `npm run status`. */
   status(): Promise<Record<string, unknown>>;
   close(): Promise<void>;
@@ -64,7 +69,16 @@ export interface LocalStack {
 
 type Stop = () => Promise<unknown>;
 
-export async function startLocalStack(cfg: LocalConfig, log: (line: string) => void = () => {}): Promise<LocalStack> {
+export interface LocalStackOptions {
+  /** DynamoDB Local already starting (npm start boots it first); the stack takes it over. */
+  dynamodb?: Promise<DynamoDbLocal>;
+}
+
+export async function startLocalStack(
+  cfg: LocalConfig,
+  log: (line: string) => void = () => {},
+  opts: LocalStackOptions = {},
+): Promise<LocalStack> {
   const host = cfg.EV_HOST;
   const dataDir = cfg.dataDir;
   mkdirSync(dataDir, { recursive: true });
@@ -76,6 +90,16 @@ export async function startLocalStack(cfg: LocalConfig, log: (line: string) => v
   const stops: Stop[] = [];
   const close = async () => {
     for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
+  };
+  const pending: Promise<unknown>[] = [];
+  const inBackground = <T>(starting: Promise<T>, stopOf: (started: T) => Stop): Promise<T> => {
+    const started = starting.then((v) => {
+      stops.push(stopOf(v));
+      return v;
+    });
+    // Marked handled here; a start failure still surfaces where the stack awaits it.
+    pending.push(started.catch(() => undefined));
+    return started;
   };
   let deps: AppDeps | undefined;
   const notReady = async (): Promise<never> => {
@@ -90,15 +114,27 @@ export async function startLocalStack(cfg: LocalConfig, log: (line: string) => v
   };
 
   try {
-    log('DynamoDB Local…');
-    const ddb = await startDynamoDbLocal({
-      port: cfg.EV_PORT_DYNAMODB,
-      dataDir: join(dataDir, 'dynamodb'),
-      pidFile: join(dataDir, 'dynamodb.pid'),
-    });
-    stops.push(() => ddb.stop());
+    // The two child processes (the JVM, cognito-local) take seconds to answer: they boot while the
+    // in-process parts start. Each one's stop is registered as soon as it is up, so a failure
+    // elsewhere still ends it (see the catch below).
+    if (!opts.dynamodb) log('DynamoDB Local (starting in the background)…');
+    const ddbStarting = inBackground(opts.dynamodb ?? startStackDynamoDb(cfg), (d) => () => d.stop());
     const tables = tableNames('ev-');
-    await createTables(localDynamoDbClient(ddb.endpoint), tables);
+
+    log('cognito-local (starting in the background)…');
+    const shim = await startLambdaInvokeShim({
+      port: cfg.EV_PORT_LAMBDA,
+      functions: { 'post-confirmation': (event) => postConfirmationHandler(event) },
+    });
+    stops.push(() => shim.close());
+    const cognitoStarting = inBackground(
+      startLocalCognito({
+        port: cfg.EV_PORT_COGNITO,
+        dataDir: join(dataDir, 'cognito'),
+        lambdaInvokeEndpoint: shim.endpoint,
+      }),
+      (c) => () => c.stop(),
+    );
 
     log('Stripe emulator and webhook endpoint…');
     const webhook = await startFunctionUrl({
@@ -136,20 +172,10 @@ export async function startLocalStack(cfg: LocalConfig, log: (line: string) => v
     });
     stops.push(() => iot.close());
 
-    log('cognito-local…');
-    const shim = await startLambdaInvokeShim({
-      port: cfg.EV_PORT_LAMBDA,
-      functions: { 'post-confirmation': (event) => postConfirmationHandler(event) },
-    });
-    stops.push(() => shim.close());
-    const cognito = await startLocalCognito({
-      port: cfg.EV_PORT_COGNITO,
-      dataDir: join(dataDir, 'cognito'),
-      lambdaInvokeEndpoint: shim.endpoint,
-    });
-    stops.push(() => cognito.stop());
-
-    log('GraphQL (AppSync protocol)…');
+    const cognito = await cognitoStarting;
+    const ddb = await ddbStarting;
+    await createTables(localDynamoDbClient(ddb.endpoint), tables);
+    log('DynamoDB Local and cognito-local up; GraphQL (AppSync protocol)…');
     const viaDeps =
       (pick: (d: AppDeps) => AppSyncResolver): AppSyncResolver =>
       (event) =>
@@ -223,12 +249,28 @@ export async function startLocalStack(cfg: LocalConfig, log: (line: string) => v
     const postConfirm = postConfirmation({ registerDriver: built.registerDriver, logger: built.logger });
     postConfirmationHandler = (event) => postConfirm(event as Parameters<typeof postConfirm>[0]);
 
-    log('station registry and simulated stations…');
+    // The demo users (sign-up through cognito-local and its trigger) do not depend on the stations.
+    const demoUsers =
+      cfg.EV_DEMO_DRIVER === 'on'
+        ? inBackground(
+            ensureDemoUsers({
+              endpoint: cognito.endpoint,
+              userPoolId: cognito.userPoolId,
+              clientId: cognito.clientId,
+              dataDir: cognito.dataDir,
+              password: secrets.demoPassword,
+            }),
+            () => async () => undefined,
+          )
+        : undefined;
+    log(`station registry and simulated stations${demoUsers ? ', demo users' : ''}…`);
     const seeds = registry(cfg.EV_STATIONS);
     const now = new Date().toISOString();
-    for (const seed of seeds) {
-      if (!(await built.ports.stations.get(seed.id))) await built.ports.stations.put(toStation(seed, now));
-    }
+    await Promise.all(
+      seeds.map(async (seed) => {
+        if (!(await built.ports.stations.get(seed.id))) await built.ports.stations.put(toStation(seed, now));
+      }),
+    );
     const stationHandler = stationEvents({
       stations: built.ports.stations,
       sink: built.stationSink,
@@ -253,16 +295,7 @@ export async function startLocalStack(cfg: LocalConfig, log: (line: string) => v
     });
     stops.push(() => sim.stop());
 
-    if (cfg.EV_DEMO_DRIVER === 'on') {
-      log('demo users…');
-      await ensureDemoUsers({
-        endpoint: cognito.endpoint,
-        userPoolId: cognito.userPoolId,
-        clientId: cognito.clientId,
-        dataDir: cognito.dataDir,
-        password: secrets.demoPassword,
-      });
-    }
+    await demoUsers;
 
     const sweep = setInterval(() => {
       built.useCases.sweepStale().catch((e: unknown) => built.logger.error('sweep failed', { err: String(e) }));
@@ -289,7 +322,9 @@ export async function startLocalStack(cfg: LocalConfig, log: (line: string) => v
       deps: built,
       secrets,
       stations: seeds,
+      simulator: sim,
       cognitoPool: { endpoint: cognito.endpoint, userPoolId: cognito.userPoolId, dataDir: cognito.dataDir },
+      children: { dynamodb: ddb.pid, 'cognito-local': cognito.pid },
       status: async () => ({
         stationsSimulated: sim.stats(),
         stationEvents: stationHandler.counters,
@@ -298,6 +333,8 @@ export async function startLocalStack(cfg: LocalConfig, log: (line: string) => v
       close,
     };
   } catch (e) {
+    // A part still starting in the background registers its stop when it comes up: wait for it.
+    await Promise.all(pending);
     await close();
     throw e;
   }
@@ -312,7 +349,7 @@ function graphqlResolvers(viaDeps: (pick: (d: AppDeps) => AppSyncResolver) => Ap
   const handlersOf = (d: AppDeps) => {
     let h = cache.get(d);
     if (!h) {
-      const q = queries({ ...d.useCases, logger: d.logger });
+      const q = queries({ ...d.useCases, ...d.operator, logger: d.logger });
       h = {
         q,
         start: startCharge({ startCharge: d.useCases.startCharge, logger: d.logger }),
@@ -332,6 +369,8 @@ function graphqlResolvers(viaDeps: (pick: (d: AppDeps) => AppSyncResolver) => Ap
     'Query.me': field('q'),
     'Query.mySessions': field('q'),
     'Query.session': field('q'),
+    'Query.operatorSessions': field('q'),
+    'Query.operatorAlerts': field('q'),
     'Subscription.onSessionUpdate': field('q'),
     'Subscription.onStationUpdate': field('q'),
     'Mutation.startCharge': field('start'),

@@ -150,9 +150,16 @@ export function confirmPayment(
       message,
       payment_method: pm,
     };
-    const failed: Stripe.PaymentIntent = { ...needsAction, last_payment_error: lastError };
+    // As Stripe does off-session: no challenge is possible, the attempt fails with authentication_required
+    // and the PaymentIntent waits for a new payment method (the customer must come back on-session).
+    const failed: Stripe.PaymentIntent = {
+      ...pi,
+      status: 'requires_payment_method',
+      next_action: null,
+      last_payment_error: lastError,
+    };
     ctx.tx.put('payment_intent', failed);
-    ctx.emit('payment_intent.requires_action', failed);
+    ctx.emit('payment_intent.payment_failed', failed);
     return {
       pi: failed,
       error: cardErrorBody('authentication_required', message, {

@@ -149,7 +149,7 @@ describe('Stripe emulator over the real SDK', () => {
     );
   });
 
-  it('off-session with an always-authenticate card: 402 authentication_required, PaymentIntent requires_action', async () => {
+  it('off-session with an always-authenticate card: 402 authentication_required, PaymentIntent requires_payment_method', async () => {
     const customer = await stripe.customers.create({});
     const pm = await stripe.paymentMethods.attach('pm_card_authenticationRequired', { customer: customer.id });
     const e = await stripe.paymentIntents
@@ -163,7 +163,11 @@ describe('Stripe emulator over the real SDK', () => {
       })
       .catch((err: unknown) => err);
     expect(e).toMatchObject({ statusCode: 402, code: 'authentication_required' });
-    expect((e as Stripe.errors.StripeCardError).payment_intent?.status).toBe('requires_action');
+    expect((e as Stripe.errors.StripeCardError).payment_intent?.status).toBe('requires_payment_method');
+    const events = await stripe.events.list({ type: 'payment_intent.payment_failed', limit: 1 });
+    expect(events.data[0]?.data.object).toMatchObject({
+      last_payment_error: { code: 'authentication_required' },
+    });
   });
 
   it('replays Idempotency-Key: same params → same response, other params → idempotency_error', async () => {

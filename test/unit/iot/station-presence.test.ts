@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Station } from '../../../functions/src/domain/station.js';
-import { makeStationPresence, stationStatus } from '../../../functions/src/use-cases/station-presence.js';
+import { stationStatus } from '../../../functions/src/domain/station.js';
+import { makeStationPresence } from '../../../functions/src/use-cases/station-presence.js';
 import { ManualClock, StationRegistry, station, T0 } from './station-fakes.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -33,13 +34,13 @@ describe('station presence', () => {
     expect(stationStatus(published[0] ?? station('x'))).toBe('OFFLINE');
   });
 
-  it('shows a closed breaker as charging and an opened one as available with no power', async () => {
+  it('records the breaker from state reports, and an opened breaker draws no power', async () => {
     const { presence, stations, published } = setup({ online: true, powerW: 2900 });
     await presence.apply('TKY-001', { kind: 'state', breaker: 'closed', sessionId: 's1', receivedAt: iso(T0) });
-    expect(stationStatus(stations.rows.get('TKY-001') ?? station('x'))).toBe('CHARGING');
+    expect(stations.rows.get('TKY-001')).toMatchObject({ breaker: 'closed' });
     await presence.apply('TKY-001', { kind: 'state', breaker: 'open', sessionId: null, receivedAt: iso(T0 + 1) });
     expect(stations.rows.get('TKY-001')).toMatchObject({ breaker: 'open', powerW: 0 });
-    expect(published.map(stationStatus)).toEqual(['CHARGING', 'AVAILABLE']);
+    expect(published.map((s) => s.breaker)).toEqual(['closed', 'open']);
   });
 
   it('ignores a message received before the last one applied (QoS 1 redelivery, reordering)', async () => {
@@ -60,10 +61,5 @@ describe('station presence', () => {
     expect(await presence.apply('NOPE', { kind: 'conn', online: true, receivedAt: iso(T0) })).toBe('unknownStation');
     expect(stations.presenceWrites).toEqual([]);
     expect(published).toEqual([]);
-  });
-
-  it('derives FAULT before charging when the station reports a fault', () => {
-    expect(stationStatus({ online: true, fault: 'tripped', breaker: 'closed' })).toBe('FAULT');
-    expect(stationStatus({ online: true, breaker: 'open' })).toBe('AVAILABLE');
   });
 });

@@ -61,6 +61,18 @@ describe('startCharge', () => {
     expect(first.session.id).toBe(h.ids.fromParts('ses', 'drv_1', 'k1'));
   });
 
+  it('refuses the same key for another station instead of replaying the first session', async () => {
+    const h = harness();
+    await h.addStation('st_1');
+    await h.addStation('st_2');
+    await h.driverWithCard('drv_1');
+    value(await h.uc.startCharge({ driverId: 'drv_1', stationId: 'st_1', startKey: 'k1' }));
+    const other = await h.uc.startCharge({ driverId: 'drv_1', stationId: 'st_2', startKey: 'k1' });
+    expect(errorCode(other)).toBe('VALIDATION');
+    expect(h.sessions.all()).toHaveLength(1);
+    expect(h.breaker.sent).toHaveLength(1);
+  });
+
   it('lets exactly one of two racing drivers claim a station', async () => {
     const h = harness();
     await h.addStation('st_1');

@@ -17,6 +17,12 @@ import {
   STOP_CHARGE_MUTATION,
 } from './operations.js';
 import {
+  OPERATOR_ALERTS_QUERY,
+  OPERATOR_SESSIONS_QUERY,
+  type OperatorAlert,
+  operatorParsers,
+} from './operator-operations.js';
+import {
   type ChargingSession,
   type CheckoutLink,
   CheckoutLinkSchema,
@@ -25,6 +31,7 @@ import {
   type SessionPage,
   SessionPageSchema,
   SessionSchema,
+  type SessionState,
   type StartChargeResult,
   StartChargeResultSchema,
   type Station,
@@ -56,6 +63,10 @@ export interface EvApi {
   payOutstanding(): Promise<CheckoutLink>;
   onSessionUpdate(id: string, next: (session: ChargingSession) => void, fail: (error: ApiError) => void): () => void;
   onStationUpdate(next: (station: Station) => void, fail: (error: ApiError) => void): () => void;
+  /** Operators only (FORBIDDEN / Unauthorized otherwise): every driver's sessions in these states. */
+  operatorSessions(states?: readonly SessionState[], limit?: number): Promise<ChargingSession[]>;
+  /** Operators only: alerts for a person to look at, newest first. */
+  operatorAlerts(limit?: number): Promise<OperatorAlert[]>;
 }
 
 const parsers = {
@@ -126,5 +137,12 @@ export function createEvApi(transport: GraphqlTransport): EvApi {
       listen('onSessionUpdate', parsers.onSessionUpdate, ON_SESSION_UPDATE, { id }, next, fail),
     onStationUpdate: (next, fail) =>
       listen('onStationUpdate', parsers.onStationUpdate, ON_STATION_UPDATE, {}, next, fail),
+    operatorSessions: (states, limit) =>
+      call('operatorSessions', operatorParsers.operatorSessions, OPERATOR_SESSIONS_QUERY, {
+        states: states ? [...states] : null,
+        limit: limit ?? null,
+      }),
+    operatorAlerts: (limit) =>
+      call('operatorAlerts', operatorParsers.operatorAlerts, OPERATOR_ALERTS_QUERY, { limit: limit ?? null }),
   };
 }

@@ -3,7 +3,8 @@ const TARIFF = 'tariff { milliYenPerKwh sessionFeeYen milliYenPerMinute }';
 
 const STATION_FIELDS = `id name site model ratedW voltageV ${TARIFF} status unavailableReason breaker powerW updatedAt`;
 
-const SESSION_FIELDS = `id driverId stationId state ${TARIFF} createdAt startedAt endedAt powerW energyWh
+/** Exported for the operator documents (api/operator-operations.ts), which select the same session fields. */
+export const SESSION_FIELDS = `id driverId stationId state ${TARIFF} createdAt startedAt endedAt powerW energyWh
   runningCostYen amountYen exposureCapYen exposureCapWh stopReason failureCode failureMessage checkoutUrl
   receipt { startRegisterWh stopRegisterWh energyWh sessionAmountYen carriedInYen chargedYen cardBrand cardLast4
     paymentIntentId paidAt }

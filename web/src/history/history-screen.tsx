@@ -73,9 +73,10 @@ export function HistoryScreen({ navigate }: { navigate: (route: Route) => void }
                   aria-label={t('history.open', { date })}
                   onClick={() => navigate({ name: 'session', id: session.id })}
                 >
+                  {/* Grid order: date | state on the first row, station | figures on the second. */}
                   <span className="history-date">{date}</span>
-                  <span className="history-station">{names.get(session.stationId) ?? session.stationId}</span>
                   <span className="history-state">{t(view.labelKey)}</span>
+                  <span className="history-station">{names.get(session.stationId) ?? session.stationId}</span>
                   <span className="history-figures">
                     {session.energyWh != null && formatKwh(session.energyWh, locale)}
                     {amount != null && ` · ${formatYen(amount)}`}

@@ -53,6 +53,22 @@ export function formatPerKwh(milliYenPerKwh: number): string {
   return `${formatMilliYen(milliYenPerKwh)}/kWh`;
 }
 
+// Stripe reports brands as lower-case ids (`visa`, `amex`); receipts show the names printed on cards.
+const CARD_BRAND_NAMES: Readonly<Record<string, string>> = {
+  visa: 'Visa',
+  mastercard: 'Mastercard',
+  amex: 'American Express',
+  jcb: 'JCB',
+  diners: 'Diners Club',
+  discover: 'Discover',
+  unionpay: 'UnionPay',
+};
+
+/** `visa` → `Visa`; an unknown id is shown as given. */
+export function formatCardBrand(brand: string): string {
+  return CARD_BRAND_NAMES[brand.toLowerCase()] ?? brand;
+}
+
 /** An ISO instant as date and time in the driver's locale and time zone. */
 export function formatDateTime(iso: string, locale: string, timeZone?: string): string {
   const date = new Date(iso);

@@ -1,15 +1,20 @@
 /**
- * Operator view, loaded on demand. The API has no operator-wide session queries yet, so "charging
- * now" and "recent failures" are read from live station state; reconciliation has its place ready.
+ * Operator view, loaded on demand: stations (online/offline, breaker), every driver's unsettled sessions,
+ * recent failures, alerts, and reconciliation anomalies. The session and alert lists come from the
+ * operator-only API fields; the page refreshes itself every 15 s and follows station changes live.
  */
-import { useEffect, useState } from 'react';
-import type { Station } from '../api/schemas.js';
+import { useCallback, useEffect, useState } from 'react';
+import type { OperatorAlert } from '../api/operator-operations.js';
+import type { ChargingSession, Station } from '../api/schemas.js';
 import { useServices } from '../app/services.js';
 import { useI18n } from '../i18n/i18n-context.js';
 import type { MessageKey } from '../i18n/translate.js';
 import { toApiError } from '../lib/api-errors.js';
-import { formatKw, formatTime } from '../lib/format.js';
+import { formatDateTime, formatKw, formatKwh, formatTime } from '../lib/format.js';
 import { mergeStation } from '../lib/station-view.js';
+import { FAILED_STATES, isOperatorRefusal, shortId, splitAlerts } from './operator-data.js';
+
+const REFRESH_MS = 15_000;
 
 function breakerKey(breaker: string | null | undefined): MessageKey {
   const value = breaker?.toLowerCase();
@@ -18,25 +23,54 @@ function breakerKey(breaker: string | null | undefined): MessageKey {
   return 'operator.breaker.unknown';
 }
 
+interface Snapshot {
+  active: ChargingSession[];
+  failed: ChargingSession[];
+  alerts: OperatorAlert[];
+}
+
 export default function OperatorScreen({ allowed }: { allowed: boolean }) {
   const { t, locale } = useI18n();
   const { api } = useServices();
   const [stations, setStations] = useState<Station[] | null>(null);
+  const [snapshot, setSnapshot] = useState<Snapshot | null>(null);
   const [error, setError] = useState<MessageKey | null>(null);
+  const [denied, setDenied] = useState(false);
+
+  const load = useCallback(() => {
+    Promise.all([
+      api.stations(),
+      api.operatorSessions(),
+      api.operatorSessions(FAILED_STATES, 20),
+      api.operatorAlerts(50),
+    ])
+      .then(([list, active, failed, alerts]) => {
+        setStations(list);
+        setSnapshot({ active, failed, alerts });
+        setError(null);
+      })
+      .catch((thrown: unknown) => {
+        const e = toApiError(thrown);
+        if (isOperatorRefusal(e)) setDenied(true);
+        else setError(e.messageKey);
+      });
+  }, [api]);
 
   useEffect(() => {
     if (!allowed) return;
-    api
-      .stations()
-      .then(setStations)
-      .catch((thrown: unknown) => setError(toApiError(thrown).messageKey));
-    return api.onStationUpdate(
+    load();
+    const timer = setInterval(load, REFRESH_MS);
+    const stop = api.onStationUpdate(
       (station) => setStations((current) => (current ? mergeStation(current, station) : current)),
       () => undefined,
     );
-  }, [api, allowed]);
+    return () => {
+      clearInterval(timer);
+      stop();
+    };
+  }, [api, allowed, load]);
 
-  if (!allowed) {
+  if (!allowed || denied) {
     return (
       <p className="alert" role="alert" data-testid="operator-denied">
         {t('operator.denied')}
@@ -45,13 +79,27 @@ export default function OperatorScreen({ allowed }: { allowed: boolean }) {
   }
 
   const list = stations ?? [];
+  const names = new Map(list.map((s) => [s.id, s.name]));
+  const stationName = (id: string) => names.get(id) ?? id;
   const offline = list.filter((s) => s.status === 'OFFLINE').length;
-  const charging = list.filter((s) => s.status === 'CHARGING');
-  const failures = list.filter((s) => s.status === 'FAULT' || s.status === 'OFFLINE');
+  const troubledStations = list.filter((s) => s.status === 'FAULT' || s.status === 'OFFLINE');
+  const active = snapshot?.active ?? [];
+  const failed = snapshot?.failed ?? [];
+  const { anomalies, others } = splitAlerts(snapshot?.alerts ?? []);
+  const alertLine = (a: OperatorAlert) => (
+    <li key={`${a.at}-${a.code}-${a.sessionId ?? a.stationId ?? ''}`}>
+      <code>{a.code}</code> · {a.stationId ? `${stationName(a.stationId)} · ` : ''}
+      {a.sessionId ? `${shortId(a.sessionId)} · ` : ''}
+      {a.detail} · {formatDateTime(a.at, locale)}
+    </li>
+  );
 
   return (
     <section aria-labelledby="operator-title" data-testid="operator-screen">
       <h1 id="operator-title">{t('operator.title')}</h1>
+      <button type="button" onClick={load} data-testid="operator-refresh">
+        {t('operator.refresh')}
+      </button>
       {error && (
         <p className="alert" role="alert">
           {t(error)}
@@ -93,41 +141,81 @@ export default function OperatorScreen({ allowed }: { allowed: boolean }) {
 
       <section aria-labelledby="op-active" className="card">
         <h2 id="op-active">{t('operator.active')}</h2>
-        {charging.length === 0 ? (
+        {active.length === 0 ? (
           <p data-testid="operator-active-empty">{t('operator.activeEmpty')}</p>
         ) : (
-          <ul data-testid="operator-active">
-            {charging.map((s) => (
+          <div className="table-wrap">
+            <table data-testid="operator-active">
+              <thead>
+                <tr>
+                  <th scope="col">{t('operator.colStation')}</th>
+                  <th scope="col">{t('operator.colState')}</th>
+                  <th scope="col">{t('operator.colEnergy')}</th>
+                  <th scope="col">{t('operator.colPower')}</th>
+                  <th scope="col">{t('operator.colDriver')}</th>
+                  <th scope="col">{t('operator.colUpdated')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {active.map((s) => (
+                  <tr key={s.id} data-testid={`operator-session-${s.id}`}>
+                    <th scope="row">{stationName(s.stationId)}</th>
+                    <td>
+                      <code>{s.state}</code>
+                    </td>
+                    <td>{s.energyWh != null ? formatKwh(s.energyWh, locale) : '—'}</td>
+                    <td>{s.powerW != null ? formatKw(s.powerW, locale) : '—'}</td>
+                    <td title={s.driverId}>{shortId(s.driverId)}</td>
+                    <td>{formatTime(s.updatedAt, locale)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section aria-labelledby="op-failures" className="card">
+        <h2 id="op-failures">{t('operator.failures')}</h2>
+        {failed.length === 0 && troubledStations.length === 0 ? (
+          <p data-testid="operator-failures-empty">{t('operator.failuresEmpty')}</p>
+        ) : (
+          <ul data-testid="operator-failures">
+            {troubledStations.map((s) => (
               <li key={s.id}>
-                {s.name} · {s.powerW != null ? formatKw(s.powerW, locale) : '—'}
+                {s.name} · {t(`station.status.${s.status}`)} · {s.unavailableReason ?? '—'}
+                {s.updatedAt && ` · ${formatTime(s.updatedAt, locale)}`}
+              </li>
+            ))}
+            {failed.map((s) => (
+              <li key={s.id} data-testid={`operator-failed-${s.id}`}>
+                {stationName(s.stationId)} · <code>{s.state}</code> · {s.failureCode ?? '—'}
+                {s.failureMessage && ` (${s.failureMessage})`} · {formatDateTime(s.updatedAt, locale)}
               </li>
             ))}
           </ul>
         )}
       </section>
 
-      <section aria-labelledby="op-failures" className="card">
-        <h2 id="op-failures">{t('operator.failures')}</h2>
-        {failures.length === 0 ? (
-          <p data-testid="operator-failures-empty">{t('operator.failuresEmpty')}</p>
+      <section aria-labelledby="op-alerts" className="card">
+        <h2 id="op-alerts">{t('operator.alerts')}</h2>
+        {others.length === 0 ? (
+          <p data-testid="operator-alerts-empty">{t('operator.alertsEmpty')}</p>
         ) : (
-          <ul data-testid="operator-failures">
-            {failures.map((s) => (
-              <li key={s.id}>
-                {s.name} · {t(`station.status.${s.status}`)} · {s.unavailableReason ?? '—'}
-                {s.updatedAt && ` · ${formatTime(s.updatedAt, locale)}`}
-              </li>
-            ))}
-          </ul>
+          <ul data-testid="operator-alerts">{others.map(alertLine)}</ul>
         )}
       </section>
 
       <section aria-labelledby="op-anomalies" className="card">
         <h2 id="op-anomalies">{t('operator.anomalies')}</h2>
         <p className="hint">{t('operator.anomaliesNote')}</p>
-        <p data-testid="operator-anomalies-empty">
-          <strong>{t('operator.anomaliesEmpty')}</strong>
-        </p>
+        {anomalies.length === 0 ? (
+          <p data-testid="operator-anomalies-empty">
+            <strong>{t('operator.anomaliesEmpty')}</strong>
+          </p>
+        ) : (
+          <ul data-testid="operator-anomalies">{anomalies.map(alertLine)}</ul>
+        )}
       </section>
     </section>
   );

@@ -1,6 +1,6 @@
 import type { ChargingSession, Receipt } from '../api/schemas.js';
 import { useI18n } from '../i18n/i18n-context.js';
-import { formatDateTime, formatKwh, formatPerKwh, formatYen } from '../lib/format.js';
+import { formatCardBrand, formatDateTime, formatKwh, formatPerKwh, formatYen } from '../lib/format.js';
 
 function Row({ label, value, testId }: { label: string; value: string; testId: string }) {
   return (
@@ -36,7 +36,8 @@ export function ReceiptCard({ session, receipt }: { session: ChargingSession; re
       </section>
     );
   }
-  const card = receipt.cardLast4 ? `${receipt.cardBrand ?? ''} •••• ${receipt.cardLast4}`.trim() : '—';
+  const brand = receipt.cardBrand ? formatCardBrand(receipt.cardBrand) : '';
+  const card = receipt.cardLast4 ? `${brand} •••• ${receipt.cardLast4}`.trim() : '—';
   return (
     <section className="card receipt" aria-labelledby="receipt-title" data-testid="receipt">
       <h2 id="receipt-title">{t('receipt.title')}</h2>

@@ -21,9 +21,16 @@ interface Props {
 export function SessionScreen({ id, checkout, navigate, refreshMe }: Props) {
   const { t, locale } = useI18n();
   const { api } = useServices();
-  const { session, samples, error, accept } = useLiveSession(id, checkout === 'success');
+  // `?checkout=success` means "back from paying" only when the session already owed money on arrival
+  // (Pay now). Back from saving a card at the first start, a later decline must still be explained.
+  const [backFromPayNow, setBackFromPayNow] = useState<boolean | null>(null);
+  const { session, samples, error, accept } = useLiveSession(id, backFromPayNow === true);
   const [station, setStation] = useState<Station | null>(null);
   const view = session ? sessionStateView(session.state) : null;
+  const owedOnArrival = backFromPayNow ?? (checkout === 'success' && view !== null && view.needsPayment);
+  useEffect(() => {
+    if (backFromPayNow === null && view) setBackFromPayNow(owedOnArrival);
+  }, [backFromPayNow, view, owedOnArrival]);
   const now = useNow(view?.showsLiveFigures ?? false);
 
   const stationId = session?.stationId;
@@ -60,7 +67,7 @@ export function SessionScreen({ id, checkout, navigate, refreshMe }: Props) {
   }
 
   // Back from paying on the hosted page: the webhook has not landed yet, so do not ask again.
-  const confirmingPayment = checkout === 'success' && view.needsPayment;
+  const confirmingPayment = owedOnArrival && view.needsPayment;
   const problem = confirmingPayment ? undefined : moneyProblem(session);
   const failure = startFailure(session);
   const powerW = session.powerW ?? 0;
@@ -99,21 +106,25 @@ export function SessionScreen({ id, checkout, navigate, refreshMe }: Props) {
           </p>
         )}
         {view.needsPayment && !confirmingPayment && <PayNowButton />}
+        {/* One fact per line: long bay names and times do not break mid-word on a phone. */}
         <p className="meta">
           {t('session.station')}: {station?.name ?? session.stationId}
-          {session.startedAt && (
-            <>
-              {' · '}
-              {t('session.startedAt')} {formatDateTime(session.startedAt, locale)}
-            </>
-          )}
-          {session.endedAt && (
-            <>
-              {' · '}
-              {t('session.endedAt')} {formatDateTime(session.endedAt, locale)}
-            </>
-          )}
         </p>
+        {(session.startedAt || session.endedAt) && (
+          <p className="meta">
+            {session.startedAt && (
+              <span className="nowrap">
+                {t('session.startedAt')} {formatDateTime(session.startedAt, locale)}
+              </span>
+            )}
+            {session.startedAt && session.endedAt && ' · '}
+            {session.endedAt && (
+              <span className="nowrap">
+                {t('session.endedAt')} {formatDateTime(session.endedAt, locale)}
+              </span>
+            )}
+          </p>
+        )}
       </div>
 
       {view.showsLiveFigures && (

@@ -1,6 +1,7 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Driver } from '../../domain/driver.js';
 import type { DriverRepository } from '../../ports/driver-repository.port.js';
+import { ItemReader } from './item-reader.js';
 import { driverSchema, withoutUndefined } from './item-schemas.js';
 import { assertNextVersion, DynamoDbStoreError, lostRace, wrapped } from './store-errors.js';
 import type { TableNames } from './tables.js';
@@ -31,13 +32,11 @@ export class DynamoDbDriverRepository implements DriverRepository {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tables: Pick<TableNames, 'drivers'>,
+    private readonly reader = new ItemReader(doc),
   ) {}
 
   async get(id: string): Promise<Driver | undefined> {
-    const out = await wrapped('get', this.tables.drivers, () =>
-      this.doc.send(new GetCommand({ TableName: this.tables.drivers, Key: { id }, ConsistentRead: true })),
-    );
-    return driverOf(out.Item);
+    return driverOf(await wrapped('get', this.tables.drivers, () => this.reader.get(this.tables.drivers, id)));
   }
 
   async ensure(driver: Driver): Promise<Driver> {

@@ -1,5 +1,6 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ProcessedEvents } from '../../ports/processed-events.port.js';
+import { ItemReader } from './item-reader.js';
 import { guarded, wrapped } from './store-errors.js';
 import type { TableNames } from './tables.js';
 
@@ -16,6 +17,7 @@ export class DynamoDbProcessedEvents implements ProcessedEvents {
     private readonly doc: DynamoDBDocumentClient,
     private readonly tables: Pick<TableNames, 'processedEvents'>,
     opts: { ttlSeconds?: number } = {},
+    private readonly reader = new ItemReader(doc),
   ) {
     this.ttlSeconds = opts.ttlSeconds ?? DEFAULT_EVENT_TTL_SECONDS;
   }
@@ -42,16 +44,8 @@ export class DynamoDbProcessedEvents implements ProcessedEvents {
   }
 
   async has(eventId: string): Promise<boolean> {
-    const out = await wrapped('has', this.tables.processedEvents, () =>
-      this.doc.send(
-        new GetCommand({
-          TableName: this.tables.processedEvents,
-          Key: { id: eventId },
-          ConsistentRead: true,
-          ProjectionExpression: 'id',
-        }),
-      ),
-    );
-    return out.Item !== undefined;
+    const table = this.tables.processedEvents;
+    const item = await wrapped('has', table, () => this.reader.get(table, eventId, ['id']));
+    return item !== undefined;
   }
 }

@@ -4,6 +4,7 @@ import { DynamoDbDriverRepository } from './dynamodb-driver-repository.js';
 import { DynamoDbProcessedEvents } from './dynamodb-processed-events.js';
 import { DynamoDbSessionRepository } from './dynamodb-session-repository.js';
 import { DynamoDbStationRepository } from './dynamodb-station-repository.js';
+import { ItemReader } from './item-reader.js';
 import type { TableNames } from './tables.js';
 
 export interface DynamoDbRepositories {
@@ -18,20 +19,25 @@ export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
-/** All four repositories over one DocumentClient (built once per cold start by the composition root). */
+/**
+ * All four repositories over one DocumentClient (built once per cold start by the composition root),
+ * sharing one ItemReader so that reads of different tables requested together go out as one call.
+ */
 export function makeDynamoDbRepositories(
   doc: DynamoDBDocumentClient,
   tables: TableNames,
   opts: { eventTtlSeconds?: number } = {},
 ): DynamoDbRepositories {
+  const reader = new ItemReader(doc);
   return {
-    sessions: new DynamoDbSessionRepository(doc, tables),
-    drivers: new DynamoDbDriverRepository(doc, tables),
-    stations: new DynamoDbStationRepository(doc, tables),
+    sessions: new DynamoDbSessionRepository(doc, tables, reader),
+    drivers: new DynamoDbDriverRepository(doc, tables, reader),
+    stations: new DynamoDbStationRepository(doc, tables, reader),
     processedEvents: new DynamoDbProcessedEvents(
       doc,
       tables,
       opts.eventTtlSeconds === undefined ? {} : { ttlSeconds: opts.eventTtlSeconds },
+      reader,
     ),
   };
 }

@@ -1,6 +1,5 @@
 import {
   type DynamoDBDocumentClient,
-  GetCommand,
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
@@ -11,6 +10,7 @@ import type { LedgerEntry } from '../../domain/ledger.js';
 import type { Session, SessionState } from '../../domain/session.js';
 import type { Page, SessionChange, SessionRepository } from '../../ports/session-repository.port.js';
 import { driverPut } from './dynamodb-driver-repository.js';
+import { ItemReader } from './item-reader.js';
 import { ledgerEntrySchema, sessionSchema, withoutUndefined } from './item-schemas.js';
 import { assertNextVersion, DynamoDbStoreError, InvalidPageTokenError, lostRace, wrapped } from './store-errors.js';
 import { SESSION_ATTR as A, SESSIONS_BY_DRIVER, SESSIONS_BY_STATE, type TableNames } from './tables.js';
@@ -52,6 +52,7 @@ export class DynamoDbSessionRepository implements SessionRepository {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tables: Pick<TableNames, 'sessions' | 'drivers'>,
+    private readonly reader = new ItemReader(doc),
   ) {}
 
   async create(session: Session, entry: LedgerEntry): Promise<{ created: boolean; session: Session }> {
@@ -82,34 +83,16 @@ export class DynamoDbSessionRepository implements SessionRepository {
     }
     // Ids derive from (driver, start key): the existing item is the first start of the same request.
     const existing = await wrapped('create', TableName, () =>
-      this.doc.send(
-        new GetCommand({
-          TableName,
-          Key: { [A.id]: session.id },
-          ConsistentRead: true,
-          ProjectionExpression: '#doc, #token',
-          ExpressionAttributeNames: { '#doc': A.doc, '#token': WRITE_TOKEN_ATTR },
-        }),
-      ),
+      this.reader.get(TableName, session.id, [A.doc, WRITE_TOKEN_ATTR]),
     );
-    const stored = sessionOf(existing.Item);
+    const stored = sessionOf(existing);
     if (!stored) throw new DynamoDbStoreError('create', TableName, new Error(`session ${session.id} vanished`));
-    return { created: existing.Item?.[WRITE_TOKEN_ATTR] === token, session: stored };
+    return { created: existing?.[WRITE_TOKEN_ATTR] === token, session: stored };
   }
 
   async get(id: string): Promise<Session | undefined> {
-    const out = await wrapped('get', this.tables.sessions, () =>
-      this.doc.send(
-        new GetCommand({
-          TableName: this.tables.sessions,
-          Key: { [A.id]: id },
-          ConsistentRead: true,
-          ProjectionExpression: '#doc',
-          ExpressionAttributeNames: { '#doc': A.doc },
-        }),
-      ),
-    );
-    return sessionOf(out.Item);
+    const table = this.tables.sessions;
+    return sessionOf(await wrapped('get', table, () => this.reader.get(table, id, [A.doc])));
   }
 
   async commit(change: SessionChange): Promise<boolean> {
@@ -226,17 +209,8 @@ export class DynamoDbSessionRepository implements SessionRepository {
   }
 
   async ledger(sessionId: string): Promise<LedgerEntry[]> {
-    const out = await wrapped('ledger', this.tables.sessions, () =>
-      this.doc.send(
-        new GetCommand({
-          TableName: this.tables.sessions,
-          Key: { [A.id]: sessionId },
-          ConsistentRead: true,
-          ProjectionExpression: '#ledger',
-          ExpressionAttributeNames: { '#ledger': A.ledger },
-        }),
-      ),
-    );
-    return z.array(ledgerEntrySchema).parse(out.Item?.[A.ledger] ?? []);
+    const table = this.tables.sessions;
+    const item = await wrapped('ledger', table, () => this.reader.get(table, sessionId, [A.ledger]));
+    return z.array(ledgerEntrySchema).parse(item?.[A.ledger] ?? []);
   }
 }

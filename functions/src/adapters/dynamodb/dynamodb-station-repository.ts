@@ -1,6 +1,7 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Station } from '../../domain/station.js';
 import type { PresencePatch, StationRepository } from '../../ports/station-repository.port.js';
+import { ItemReader } from './item-reader.js';
 import { stationSchema, withoutUndefined } from './item-schemas.js';
 import { guarded, wrapped } from './store-errors.js';
 import type { TableNames } from './tables.js';
@@ -17,13 +18,12 @@ export class DynamoDbStationRepository implements StationRepository {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tables: Pick<TableNames, 'stations'>,
+    private readonly reader = new ItemReader(doc),
   ) {}
 
   async get(id: string): Promise<Station | undefined> {
-    const out = await wrapped('get', this.tables.stations, () =>
-      this.doc.send(new GetCommand({ TableName: this.tables.stations, Key: { id }, ConsistentRead: true })),
-    );
-    return out.Item ? stationSchema.parse(out.Item) : undefined;
+    const item = await wrapped('get', this.tables.stations, () => this.reader.get(this.tables.stations, id));
+    return item ? stationSchema.parse(item) : undefined;
   }
 
   async list(): Promise<Station[]> {

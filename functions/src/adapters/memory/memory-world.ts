@@ -35,7 +35,7 @@ export function makeMemoryWorld(start?: Date | string): MemoryWorld {
     clock,
     ids: new MemoryIdGenerator(),
     logger: new MemoryLogger(),
-    alerts: new MemoryAlerts(),
+    alerts: new MemoryAlerts(now),
     drivers,
     sessions: new MemorySessionRepository(drivers),
     stations: new MemoryStationRepository(),

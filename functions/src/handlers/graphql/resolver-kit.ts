@@ -42,15 +42,36 @@ export function callerOf(event: ResolverEvent): Caller {
   return { sub: r.data.sub, email: typeof email === 'string' ? email : undefined, groups: r.data.groups ?? [] };
 }
 
+/** The Cognito group whose members may use the operator fields (infra creates it under this name). */
+export const OPERATORS_GROUP = 'operators';
+
+/**
+ * An operator behind the call: not signed in → UNAUTHORIZED; signed in but not in the group → FORBIDDEN.
+ * The schema restricts the same fields to the group (AppSync checks first); this holds if it ever does not.
+ */
+export function operatorOf(event: ResolverEvent): Caller {
+  const caller = callerOf(event);
+  if (!caller.groups.includes(OPERATORS_GROUP)) {
+    throw new ResolverError('FORBIDDEN', 'Only operators may see this.');
+  }
+  return caller;
+}
+
 /** zod-parses resolver arguments; a failure is a VALIDATION error naming the fields. */
 export function parseArgs<S extends z.ZodType>(schema: S, args: unknown): z.infer<S> {
   const r = schema.safeParse(args ?? {});
   if (!r.success) {
-    throw new ResolverError('VALIDATION', z.prettifyError(r.error), {
-      fields: r.error.issues.map((i) => i.path.join('.')),
-    });
+    throw new ResolverError('VALIDATION', z.prettifyError(r.error), { fields: fieldsOf(r.error.issues) });
   }
   return r.data;
+}
+
+/** The argument paths an error is about; an unexpected argument is named too (its issue sits at the parent). */
+function fieldsOf(issues: z.core.$ZodIssue[]): string[] {
+  const paths = issues.flatMap((i) =>
+    i.code === 'unrecognized_keys' ? i.keys.map((k) => [...i.path, k].join('.')) : [i.path.join('.')],
+  );
+  return [...new Set(paths)];
 }
 
 /** Domain error → GraphQL error (the code IS the errorType: one table, in domain/errors.ts). */

@@ -1,0 +1,203 @@
+/**
+ * Charging lifecycle benchmark: `npm run bench:lifecycle -- --drivers N --seconds S`.
+ *
+ * The whole local stack in this process (startLocalStack): DynamoDB Local ON DISK, the aedes broker,
+ * one simulated station per driver, the Stripe emulator delivering signed webhooks, the local AppSync
+ * server. Each driver (Cognito user, own realtime WebSocket — see lifecycle/driver-client.ts) saves a
+ * card once through hosted Checkout (warm-up, not measured), then loops start → CHARGING → stop → PAID
+ * for S seconds. Every DynamoDB call the backend sends during the measured loops is counted.
+ * The LAST line of output is one JSON object: {drivers, sessions, sessionsPerSec, storeCallsPerSession,
+ * energizeP50Ms, energizeP99Ms, paidP50Ms, paidP99Ms, mqttRoundTripP50Ms, lostOrDoubled}.
+ * Options: --charge-ms 300 (time CHARGING before the stop), --report-ms 200 (station meter interval).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { tableNames } from '../../functions/src/adapters/dynamodb/tables.js';
+import { LocalConfigSchema } from '../../infra/local/stack/local-config.js';
+import { BACKEND_MQTT_USER, type LocalStack, startLocalStack } from '../../infra/local/stack/local-stack.js';
+import { tokensFor } from '../support/cognito-tokens.js';
+import { audit } from './lifecycle/audit.js';
+import { type DriverClient, openDriver } from './lifecycle/driver-client.js';
+import { startMqttFloor } from './lifecycle/mqtt-floor.js';
+import { runSession, type SessionResult } from './lifecycle/session-run.js';
+import { percentile } from './lifecycle/stats.js';
+import { countStoreCalls } from './lifecycle/store-counter.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+const Args = z.object({
+  drivers: z.coerce.number().int().min(1).max(1_000),
+  seconds: z.coerce.number().int().min(1).max(3_600),
+  chargeMs: z.coerce.number().int().min(0).max(60_000),
+  reportMs: z.coerce.number().int().min(200).max(60_000),
+  timeoutMs: z.coerce.number().int().min(1_000).max(300_000),
+});
+
+function args() {
+  const { values } = parseArgs({
+    args: process.argv.slice(2).filter((a) => a !== '--'),
+    strict: true,
+    options: {
+      drivers: { type: 'string', default: '5' },
+      seconds: { type: 'string', default: '20' },
+      'charge-ms': { type: 'string', default: '300' },
+      'report-ms': { type: 'string', default: '200' },
+      'timeout-ms': { type: 'string', default: '30000' },
+    },
+  });
+  return Args.parse({
+    drivers: values.drivers,
+    seconds: values.seconds,
+    chargeMs: values['charge-ms'],
+    reportMs: values['report-ms'],
+    timeoutMs: values['timeout-ms'],
+  });
+}
+
+const CARD = '4242424242424242';
+/** ¥100 a session plus ¥50/kWh: even a 300 ms charge is above Stripe's ¥50 minimum, so every session is paid. */
+const BENCH_TARIFF = { milliYenPerKwh: 50_000, sessionFeeYen: 100, milliYenPerMinute: 0 };
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, i: number) => Promise<R>,
+): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i] as T, i);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+async function setBenchTariffs(stack: LocalStack): Promise<void> {
+  const doc = DynamoDBDocumentClient.from(stack.deps.storeClient);
+  const table = tableNames('ev-').stations;
+  for (const s of stack.stations) {
+    await doc.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { id: s.id },
+        UpdateExpression: 'SET tariff = :t',
+        ExpressionAttributeValues: { ':t': BENCH_TARIFF },
+      }),
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const a = args();
+  const dataDir = await mkdtemp(join(tmpdir(), 'ev-bench-lifecycle-'));
+  const ports = Object.fromEntries(
+    ['WEB', 'APPSYNC', 'WEBHOOK', 'COGNITO', 'LAMBDA', 'DYNAMODB', 'MQTT', 'MQTT_WS', 'IOT_DATA', 'STRIPE'].map((p) => [
+      `EV_PORT_${p}`,
+      '0',
+    ]),
+  );
+  const cfg = LocalConfigSchema.parse({
+    ...ports,
+    EV_DATA_DIR: dataDir,
+    EV_STATIONS: String(a.drivers),
+    EV_REPORT_MS: String(a.reportMs),
+    EV_WEB: 'off',
+    EV_DEMO_DRIVER: 'off',
+    EV_LOG_LEVEL: 'error',
+  });
+  log(`starting the local stack (${a.drivers} stations, store on disk in ${dataDir})…`);
+  const stack = await startLocalStack({ ...cfg, dataDir }, (line) => log(`  ${line}`));
+  const drivers: DriverClient[] = [];
+  try {
+    await setBenchTariffs(stack);
+    const counter = countStoreCalls(stack.deps.storeClient);
+    log(`signing up ${a.drivers} drivers…`);
+    const pool = { userPoolId: stack.urls.userPoolId, clientId: stack.urls.clientId };
+    const tag = Date.now().toString(36);
+    drivers.push(
+      ...(await mapLimit(Array.from({ length: a.drivers }), 4, async (_x, i) => {
+        const tokens = await tokensFor(stack.urls.cognito, pool, `bench-${tag}-${i}@example.com`);
+        return openDriver(stack.urls.graphql, stack.urls.realtime, tokens.accessToken);
+      })),
+    );
+    const stationOf = (i: number): string => stack.stations[i]?.id ?? '';
+    const opts = { chargeMs: a.chargeMs, timeoutMs: a.timeoutMs, card: CARD };
+
+    log('warm-up: each driver saves a card through hosted Checkout and charges once…');
+    const runs: SessionResult[] = await mapLimit(drivers, 8, (d, i) => runSession(d, stationOf(i), opts));
+    const warmFailed = runs.filter((r) => r.error);
+    if (warmFailed.length > 0) throw new Error(`warm-up failed: ${warmFailed.map((r) => r.error).join('; ')}`);
+
+    const floor = await startMqttFloor({
+      url: stack.urls.mqtt,
+      username: BACKEND_MQTT_USER,
+      password: stack.secrets.backendMqttPassword,
+      everyMs: 50,
+    });
+    log(`measuring for ${a.seconds} s…`);
+    const load = loadavg();
+    counter.reset();
+    const t0 = performance.now();
+    const endAt = t0 + a.seconds * 1000;
+    const measured: SessionResult[] = [];
+    await Promise.all(
+      drivers.map(async (d, i) => {
+        while (performance.now() < endAt) {
+          const r = await runSession(d, stationOf(i), opts);
+          measured.push(r);
+          if (r.error) break; // the station may be stuck with this session: this driver stops
+        }
+      }),
+    );
+    const elapsedS = (performance.now() - t0) / 1000;
+    const calls = counter.total();
+    const byCommand = counter.byCommand();
+    await floor.stop();
+    runs.push(...measured);
+
+    const result = await audit(stack.deps.ports, runs);
+    const ok = measured.filter((r) => !r.error);
+    const energize = ok.flatMap((r) => (r.energizeMs === undefined ? [] : [r.energizeMs]));
+    const paid = ok.flatMap((r) => (r.paidMs === undefined ? [] : [r.paidMs]));
+    log(`store calls by command: ${JSON.stringify(byCommand)}`);
+    log(
+      `sessions ${measured.length} (${measured.length - ok.length} failed) in ${elapsedS.toFixed(1)} s; ` +
+        `paid ${result.paidSessions} of ${runs.length} incl. warm-up; succeeded PaymentIntents ${result.succeededIntents}; ` +
+        `intent mismatches ${result.intentMismatches}; CHARGING found by the read after subscribing ` +
+        `${ok.filter((r) => r.chargingByRead).length}; load average at start ${load.map((l) => l.toFixed(2)).join(' ')}`,
+    );
+    for (const line of result.notPaidOnce.slice(0, 10)) log(`  not paid once: ${line}`);
+    const summary = {
+      drivers: a.drivers,
+      sessions: ok.length,
+      sessionsPerSec: Math.round((ok.length / elapsedS) * 10) / 10,
+      storeCallsPerSession: ok.length === 0 ? null : Math.round((calls / ok.length) * 10) / 10,
+      energizeP50Ms: percentile(energize, 50),
+      energizeP99Ms: percentile(energize, 99),
+      paidP50Ms: percentile(paid, 50),
+      paidP99Ms: percentile(paid, 99),
+      mqttRoundTripP50Ms: percentile(floor.samples(), 50),
+      lostOrDoubled: result.lostOrDoubled,
+    };
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+  } finally {
+    for (const d of drivers) d.close();
+    await stack.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    log(`lifecycle bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    process.exit(1);
+  },
+);
