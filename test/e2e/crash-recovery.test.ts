@@ -36,14 +36,18 @@ async function sessionOf(user: AmplifyNodeUser, id: string): Promise<SessionDto>
 
 async function waitForState(user: AmplifyNodeUser, id: string, accept: (s: SessionDto) => boolean, timeoutMs = 45_000) {
   let last: SessionDto | undefined;
-  await waitUntil(
-    `session ${id} to reach the expected state (last: ${JSON.stringify(last?.state)})`,
-    async () => {
-      last = await sessionOf(user, id);
-      return accept(last);
-    },
-    timeoutMs,
-  );
+  try {
+    await waitUntil(
+      `session ${id} to reach the expected state`,
+      async () => {
+        last = await sessionOf(user, id);
+        return accept(last);
+      },
+      timeoutMs,
+    );
+  } catch (e) {
+    throw new Error(`${e instanceof Error ? e.message : String(e)}; last seen: ${JSON.stringify(last)}`);
+  }
   if (!last) throw new Error('no session read');
   return last;
 }
@@ -83,9 +87,16 @@ describe('kill -9 of the whole stack mid-session', () => {
     const id = started.startCharge.session.id;
     const checkout = started.startCharge.checkoutUrl;
     if (!checkout) throw new Error('a new driver should be sent to Checkout');
+    // The live kWh reaches the driver through the subscription (it is not written per report).
+    const live = user.subscribe<{ onSessionUpdate: SessionDto }>(Q.onSession, { id });
+    await live.ready;
     expect((await payHostedCheckout(checkout, { card: '4242424242424242' })).outcome).toBe('completed');
-    const charging = await waitForState(user, id, (s) => s.state === 'CHARGING' && (s.energyWh ?? 0) > 0);
-    note(`CHARGING with ${charging.energyWh} Wh when killed`);
+    const charging = await live.waitFor(
+      (e) => e.onSessionUpdate.state === 'CHARGING' && (e.onSessionUpdate.energyWh ?? 0) > 0,
+      45_000,
+    );
+    live.unsubscribe();
+    note(`CHARGING with ${charging.onSessionUpdate.energyWh} Wh when killed`);
 
     // kill -9 of the stack process: no signal handler runs, nothing is stopped in order.
     const first = run;

@@ -26,3 +26,17 @@ export function stationStatus(station: Station): StationStatus {
   if (station.fault) return 'FAULT';
   return station.activeSessionId ? 'CHARGING' : 'AVAILABLE';
 }
+
+/** Why a driver cannot use the station now, in the words the web app translates; undefined when free. */
+export function unavailableReason(station: Station): string | undefined {
+  switch (stationStatus(station)) {
+    case 'OFFLINE':
+      return 'station is offline';
+    case 'FAULT':
+      return `fault: ${station.fault}`;
+    case 'CHARGING':
+      return 'in use';
+    default:
+      return undefined;
+  }
+}

@@ -1,5 +1,5 @@
 /** The GraphQL view of a station (`Station` in contracts/schema.graphql), with a reason when unusable. */
-import { type Station, type StationStatus, stationStatus } from '../domain/station.js';
+import { type Station, type StationStatus, stationStatus, unavailableReason } from '../domain/station.js';
 import type { Tariff } from '../domain/tariff.js';
 
 export interface StationView {
@@ -17,16 +17,9 @@ export interface StationView {
   updatedAt: string | null;
 }
 
-const REASON: Record<StationStatus, (s: Station) => string | null> = {
-  OFFLINE: () => 'station is offline',
-  FAULT: (s) => `fault: ${s.fault}`,
-  CHARGING: () => 'in use',
-  AVAILABLE: () => null,
-};
-
 export function toStationView(s: Station): StationView {
   const status = stationStatus(s);
-  const reason = REASON[status](s);
+  const reason = unavailableReason(s) ?? null;
   return {
     id: s.id,
     name: s.name,

@@ -1,6 +1,6 @@
 import type { DomainError } from '../domain/errors.js';
 import { ok, type Result } from '../domain/result.js';
-import { type Station, type StationStatus, stationStatus } from '../domain/station.js';
+import { type Station, type StationStatus, stationStatus, unavailableReason } from '../domain/station.js';
 import type { UseCaseDeps } from './deps.js';
 
 export interface StationView extends Omit<Station, 'activeSessionId'> {
@@ -10,12 +10,6 @@ export interface StationView extends Omit<Station, 'activeSessionId'> {
 
 export type ListStations = () => Promise<Result<StationView[], DomainError>>;
 
-const REASONS: Partial<Record<StationStatus, string>> = {
-  OFFLINE: 'offline',
-  FAULT: 'fault',
-  CHARGING: 'in use',
-};
-
 /** Every driver sees every station; which session holds one is nobody else's business. */
 export function makeListStations(deps: Pick<UseCaseDeps, 'stations'>): ListStations {
   return async () => ok((await deps.stations.list()).map(toStationView));
@@ -24,6 +18,6 @@ export function makeListStations(deps: Pick<UseCaseDeps, 'stations'>): ListStati
 export function toStationView(station: Station): StationView {
   const { activeSessionId: _hidden, ...rest } = station;
   const status = stationStatus(station);
-  const reason = status === 'FAULT' && station.fault ? `fault: ${station.fault}` : REASONS[status];
+  const reason = unavailableReason(station);
   return reason ? { ...rest, status, unavailableReason: reason } : { ...rest, status };
 }

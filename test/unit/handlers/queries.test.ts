@@ -31,7 +31,7 @@ describe('read resolvers', () => {
     const stations = await ask('Query.stations');
     expect(stations).toMatchObject([
       { id: 'TKY-001', status: 'CHARGING', unavailableReason: 'in use' },
-      { id: 'TKY-002', status: 'OFFLINE', unavailableReason: 'offline' },
+      { id: 'TKY-002', status: 'OFFLINE', unavailableReason: 'station is offline' },
     ]);
     expect(JSON.stringify(stations)).not.toContain('activeSessionId');
   });

@@ -82,7 +82,7 @@ describe('listStations', () => {
       ['st_1', 'CHARGING', 'in use'],
       ['st_bad', 'FAULT', 'fault: tripped'],
       ['st_free', 'AVAILABLE', undefined],
-      ['st_off', 'OFFLINE', 'offline'],
+      ['st_off', 'OFFLINE', 'station is offline'],
     ]);
     expect(views.some((v) => 'activeSessionId' in v)).toBe(false);
   });
