@@ -52,8 +52,12 @@ export type SessionEvent =
       paymentIntentId: string;
       amountYen: number;
       via: 'offSession' | 'checkout';
+      /** The card that paid, when it is not the one on the session (a hosted recovery payment). */
+      paymentMethodId?: string;
       cardBrand?: string;
       cardLast4?: string;
+      /** That card was saved and is now the driver's default (recorded as evidence). */
+      savedAsDefault?: boolean;
       eventId?: string;
     }
   /** Cumulative refunded amount (operator action). */

@@ -241,12 +241,22 @@ function decide(s: Session, e: SessionEvent, at: string): Step {
         {
           paymentIntentId: e.paymentIntentId,
           paidAt: at,
-          cardBrand: e.cardBrand ?? s.cardBrand,
-          cardLast4: e.cardLast4 ?? s.cardLast4,
+          // Another card paid (hosted recovery): the receipt names it, never the card that failed.
+          ...(e.paymentMethodId
+            ? { paymentMethodId: e.paymentMethodId, cardBrand: e.cardBrand, cardLast4: e.cardLast4 }
+            : { cardBrand: e.cardBrand ?? s.cardBrand, cardLast4: e.cardLast4 ?? s.cardLast4 }),
           failureCode: undefined,
           failureMessage: undefined,
         },
-        { stripeObjectId: e.paymentIntentId, stripeEventId: e.eventId, amountYen: e.amountYen, via: e.via },
+        {
+          stripeObjectId: e.paymentIntentId,
+          stripeEventId: e.eventId,
+          amountYen: e.amountYen,
+          via: e.via,
+          paymentMethodId: e.paymentMethodId,
+          cardLast4: e.paymentMethodId ? e.cardLast4 : undefined,
+          savedAsDefault: e.savedAsDefault,
+        },
       );
     case 'Refunded':
       if (s.state !== 'PAID') return illegal('only a paid session can be refunded');

@@ -47,6 +47,13 @@ export interface PaymentIntentView {
   customerId?: string;
   sessionId?: string;
   created: string;
+  /** The card the intent was confirmed with, once it has one (read with the payment method expanded). */
+  card?: SavedCard;
+  /**
+   * `off_session`: a successful confirmation also saved the card to the customer for later charges
+   * without the customer present (Stripe's `setup_future_usage`).
+   */
+  setupFutureUsage?: 'on_session' | 'off_session';
 }
 
 export interface PaymentGateway {
@@ -63,7 +70,10 @@ export interface PaymentGateway {
   savedCardOf(checkoutSessionId: string): Promise<SavedCard>;
   setDefaultPaymentMethod(customerId: string, paymentMethodId: string): Promise<void>;
   chargeOffSession(input: OffSessionCharge): Promise<ChargeOutcome>;
-  /** Checkout in payment mode for an outstanding amount (recovery after a decline/SCA). */
+  /**
+   * Checkout in payment mode for an outstanding amount (recovery after a decline/SCA). The card paid
+   * with is also saved to the customer for later off-session charges (its intent says `off_session`).
+   */
   createPaymentCheckout(input: {
     customerId: string;
     sessionId: string;

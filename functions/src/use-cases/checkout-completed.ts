@@ -1,5 +1,6 @@
 import type { DomainError } from '../domain/errors.js';
 import { ok, type Result } from '../domain/result.js';
+import type { Session } from '../domain/session.js';
 import type { PaymentEvent } from '../ports/payment-events.port.js';
 import type { UseCaseDeps } from './deps.js';
 import { energize } from './energize.js';
@@ -23,6 +24,7 @@ export function makeCheckoutCompleted(deps: UseCaseDeps): CheckoutCompleted {
     }
     if (event.mode === 'payment') {
       const paymentIntentId = event.paymentIntentId ?? event.checkoutSessionId;
+      const paidWith = event.paymentIntentId ? await adoptHostedPaymentCard(deps, session, event.paymentIntentId) : {};
       return outcomeOf(
         await transition(
           deps,
@@ -32,6 +34,7 @@ export function makeCheckoutCompleted(deps: UseCaseDeps): CheckoutCompleted {
             paymentIntentId,
             amountYen: session.chargeYen ?? 0,
             via: 'checkout',
+            ...paidWith,
             eventId: event.eventId,
           },
           { known: session },
@@ -67,4 +70,46 @@ export function makeCheckoutCompleted(deps: UseCaseDeps): CheckoutCompleted {
     if (applied.kind !== 'transitioned') return outcomeOf(applied, deps);
     return ok({ outcome: 'applied', session: await energize(deps, applied.session) });
   };
+}
+
+/** What a hosted payment adds to its PaymentSucceeded: the card that paid, and whether it was saved. */
+export type HostedPaymentCard = {
+  paymentMethodId?: string;
+  cardBrand?: string;
+  cardLast4?: string;
+  savedAsDefault?: boolean;
+};
+
+const AWAITING_RECOVERY: readonly Session['state'][] = ['PAYMENT_FAILED', 'PAYMENT_ACTION_REQUIRED'];
+
+/**
+ * The card a hosted recovery payment was made with, read from its PaymentIntent, so the receipt names it
+ * and not the card that failed. The recovery Checkout saved it for off-session use: it becomes the default
+ * at the processor and on the driver row BEFORE the session is marked PAID — both writes are idempotent,
+ * so a crash in between leaves the redelivered event to finish. Nothing for the session's own
+ * off-session intent, nor for a session no longer awaiting recovery (the transition is a no-op then).
+ */
+export async function adoptHostedPaymentCard(
+  deps: UseCaseDeps,
+  session: Session,
+  paymentIntentId: string,
+): Promise<HostedPaymentCard> {
+  if (!AWAITING_RECOVERY.includes(session.state) || session.paymentIntentId === paymentIntentId) return {};
+  const pi = await deps.payments.retrievePaymentIntent(paymentIntentId);
+  const card = pi?.card;
+  if (!card) {
+    deps.logger.warn('hosted payment without a known card', { sessionId: session.id, paymentIntentId });
+    return {};
+  }
+  const paidWith = { paymentMethodId: card.paymentMethodId, cardBrand: card.brand, cardLast4: card.last4 };
+  if (pi.setupFutureUsage !== 'off_session') return paidWith;
+  const driver = await updateDriver(deps, session.driverId, (d) =>
+    d.defaultPaymentMethodId === card.paymentMethodId
+      ? undefined
+      : { defaultPaymentMethodId: card.paymentMethodId, cardBrand: card.brand, cardLast4: card.last4 },
+  );
+  const customerId = pi.customerId ?? session.customerId ?? driver?.stripeCustomerId;
+  if (customerId) await deps.payments.setDefaultPaymentMethod(customerId, card.paymentMethodId);
+  deps.logger.info('recovery card saved as default', { sessionId: session.id, paymentIntentId });
+  return { ...paidWith, savedAsDefault: true };
 }

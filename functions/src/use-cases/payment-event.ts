@@ -3,7 +3,7 @@ import { ok, type Result } from '../domain/result.js';
 import type { Session } from '../domain/session.js';
 import type { SessionEvent } from '../domain/session-events.js';
 import type { PaymentEvent } from '../ports/payment-events.port.js';
-import { makeCheckoutCompleted } from './checkout-completed.js';
+import { adoptHostedPaymentCard, type HostedPaymentCard, makeCheckoutCompleted } from './checkout-completed.js';
 import { makeCheckoutExpired } from './checkout-expired.js';
 import type { UseCaseDeps } from './deps.js';
 import { type EventOutcome, outcomeOf } from './event-outcome.js';
@@ -57,7 +57,19 @@ export function makePaymentEventDispatch(deps: UseCaseDeps): PaymentEventUseCase
       return ok({ outcome: 'unmatched' });
     }
     const sessionId = event.sessionId;
-    const applied = await transition(deps, sessionId, (session) => sessionEventOf(event, session));
+    // A payment's card is looked up only for a hosted recovery payment, which needs the session first;
+    // it is then handed to the commit as already read, so the store sees no extra call.
+    const known = event.type === 'payment.succeeded' ? await deps.sessions.get(sessionId) : undefined;
+    const paidWith =
+      known && event.type === 'payment.succeeded'
+        ? await adoptHostedPaymentCard(deps, known, event.paymentIntentId)
+        : {};
+    const applied = await transition(
+      deps,
+      sessionId,
+      (session) => sessionEventOf(event, session, paidWith),
+      known ? { known } : {},
+    );
     if (event.type === 'refunded') {
       await deps.alerts.raise({
         code: 'PAYMENT_REFUNDED',
@@ -84,20 +96,20 @@ type SessionPaymentEvent = Extract<
   { type: 'payment.succeeded' | 'payment.failed' | 'payment.action_required' | 'refunded' }
 >;
 
-function sessionEventOf(event: SessionPaymentEvent, session: Session): SessionEvent {
+function sessionEventOf(event: SessionPaymentEvent, session: Session, paidWith: HostedPaymentCard): SessionEvent {
   switch (event.type) {
-    case 'payment.succeeded':
+    case 'payment.succeeded': {
+      // The off-session intent is the one persisted while pending; any other is a hosted recovery payment.
+      const offSession = session.state === 'PAYMENT_PENDING' || session.paymentIntentId === event.paymentIntentId;
       return {
         type: 'PaymentSucceeded',
         paymentIntentId: event.paymentIntentId,
         amountYen: event.amountYen,
-        // The off-session intent is the one persisted while pending; any other is a hosted recovery payment.
-        via:
-          session.state === 'PAYMENT_PENDING' || session.paymentIntentId === event.paymentIntentId
-            ? 'offSession'
-            : 'checkout',
+        via: offSession ? 'offSession' : 'checkout',
+        ...(offSession ? {} : paidWith),
         eventId: event.eventId,
       };
+    }
     case 'payment.failed':
       // Stripe reports an off-session charge that needs the customer back on-session as
       // payment_intent.payment_failed with code authentication_required: not a decline. Read as one,

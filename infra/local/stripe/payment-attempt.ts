@@ -121,7 +121,12 @@ export function confirmPayment(
       next_action: null,
     };
     ctx.tx.put('payment_intent', done);
-    if (pi.setup_future_usage && typeof pi.customer === 'string') attachToCustomer(ctx, pm, pi.customer);
+    if (pi.setup_future_usage && typeof pi.customer === 'string') {
+      attachToCustomer(ctx, pm, pi.customer);
+      // As a completed SetupIntent: a payment that also set the card up for off-session use (with its
+      // challenge, where the card asks for one) exempts later off-session charges from authentication.
+      if (pi.setup_future_usage === 'off_session') ctx.tx.put('pm_meta', { ...meta, setupAuthenticated: true });
+    }
     ctx.emit(capture ? 'payment_intent.succeeded' : 'payment_intent.amount_capturable_updated', done);
     return { pi: done };
   }

@@ -253,6 +253,54 @@ describe('Stripe emulator over the real SDK', () => {
     expect((await payHostedCheckout(cs.url ?? '', { card: '4242424242424242' })).outcome).toBe('not_open');
   });
 
+  it('payment-mode Checkout with setup_future_usage saves the card that paid, ready for off-session', async () => {
+    const customer = await stripe.customers.create({});
+    const checkout = (setupFutureUsage?: 'off_session') =>
+      stripe.checkout.sessions.create({
+        mode: 'payment',
+        customer: customer.id,
+        line_items: [
+          { quantity: 1, price_data: { currency: 'jpy', unit_amount: 900, product_data: { name: 'EV charging' } } },
+        ],
+        payment_intent_data: {
+          metadata: { sessionId: 's-save' },
+          ...(setupFutureUsage ? { setup_future_usage: setupFutureUsage } : {}),
+        },
+        success_url: 'http://127.0.0.1:9/paid',
+      });
+    // Without it, the card pays once and stays off the customer.
+    const once = await checkout();
+    expect((await payHostedCheckout(once.url ?? '', { card: '4242424242424242' })).outcome).toBe('completed');
+    const oncePi = await stripe.paymentIntents.retrieve(
+      String((await stripe.checkout.sessions.retrieve(once.id)).payment_intent),
+      { expand: ['payment_method'] },
+    );
+    expect(oncePi.setup_future_usage).toBeNull();
+    expect(oncePi.payment_method).toMatchObject({ customer: null, card: { last4: '4242' } });
+
+    // With it, a card that asks for authentication on setup is challenged once, on the page…
+    const saving = await checkout('off_session');
+    const paid = await payHostedCheckout(saving.url ?? '', { card: '4000002500003155', authenticate: 'complete' });
+    expect(paid.outcome).toBe('completed');
+    const done = await stripe.checkout.sessions.retrieve(saving.id, { expand: ['payment_intent.payment_method'] });
+    const pi = done.payment_intent as Stripe.PaymentIntent;
+    expect(pi).toMatchObject({ status: 'succeeded', setup_future_usage: 'off_session', amount: 900 });
+    const pm = pi.payment_method as Stripe.PaymentMethod;
+    expect(pm).toMatchObject({ customer: customer.id, card: { brand: 'visa', last4: '3155' } });
+    expect((await stripe.paymentIntents.retrieve(pi.id, { expand: ['payment_method'] })).payment_method).toEqual(pm);
+    expect((await stripe.customers.listPaymentMethods(customer.id)).data.map((p) => p.id)).toEqual([pm.id]);
+    // …and is then charged off-session without one.
+    const later = await stripe.paymentIntents.create({
+      amount: 700,
+      currency: 'jpy',
+      customer: customer.id,
+      payment_method: pm.id,
+      off_session: true,
+      confirm: true,
+    });
+    expect(later.status).toBe('succeeded');
+  });
+
   it('expires open Checkout Sessions and refuses to expire closed ones', async () => {
     const cs = await stripe.checkout.sessions.create({
       mode: 'setup',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  formatCardBrand,
   formatDateTime,
   formatElapsed,
   formatKw,
@@ -55,6 +56,20 @@ describe('formatKw and formatRating', () => {
   it('shows ratings without needless decimals', () => {
     expect(formatRating(6_000, 'ja-JP')).toBe('6 kW');
     expect(formatRating(3_200, 'en-US')).toBe('3.2 kW');
+  });
+});
+
+describe('formatCardBrand', () => {
+  it('shows the name printed on the card for Stripe brand ids, whatever their case', () => {
+    expect(formatCardBrand('visa')).toBe('Visa');
+    expect(formatCardBrand('mastercard')).toBe('Mastercard');
+    expect(formatCardBrand('amex')).toBe('American Express');
+    expect(formatCardBrand('JCB')).toBe('JCB');
+    expect(formatCardBrand('Diners')).toBe('Diners Club');
+  });
+  it('shows an unknown brand id as given', () => {
+    expect(formatCardBrand('cartes_bancaires')).toBe('cartes_bancaires');
+    expect(formatCardBrand('unknown')).toBe('unknown');
   });
 });
 

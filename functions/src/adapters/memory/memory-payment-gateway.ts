@@ -32,6 +32,8 @@ export interface FakeCheckout {
   status: 'open' | 'complete' | 'expired';
   card?: SavedCard;
   paymentIntentId?: string;
+  /** Payment mode: the card that pays is also saved to the customer (as the real adapter asks). */
+  setupFutureUsage?: 'off_session';
 }
 
 interface StoredCharge {
@@ -49,6 +51,8 @@ export class MemoryPaymentGateway implements PaymentGateway {
   readonly checkouts = new Map<string, FakeCheckout>();
   readonly intents = new Map<string, PaymentIntentView>();
   readonly defaults = new Map<string, string>();
+  /** Saved cards: payment method id → the customer it is attached to. */
+  readonly attached = new Map<string, string>();
   readonly chargeCalls: OffSessionCharge[] = [];
   readonly refunds: { refundId: string; paymentIntentId: string; amountYen?: number }[] = [];
   private readonly byKey = new Map<string, StoredCharge>();
@@ -95,18 +99,27 @@ export class MemoryPaymentGateway implements PaymentGateway {
     cancelUrl: string;
   }): Promise<CheckoutLinkResult> {
     this.maybeFail('createPaymentCheckout');
-    return this.openCheckout({ ...input, mode: 'payment' });
+    return this.openCheckout({ ...input, mode: 'payment', setupFutureUsage: 'off_session' });
   }
 
-  /** The driver completes the hosted page: setup saves a card, payment mode creates a paid intent. */
+  /**
+   * The driver completes the hosted page: setup saves a card; payment mode creates a paid intent with
+   * that card, saved to the customer too when the checkout asked for it.
+   */
   completeCheckout(checkoutSessionId: string, card: Omit<SavedCard, 'paymentMethodId'> = VISA): FakeCheckout {
     const checkout = this.checkouts.get(checkoutSessionId);
     if (!checkout) throw new Error(`no such checkout ${checkoutSessionId}`);
     if (checkout.status === 'open') {
       checkout.status = 'complete';
-      checkout.card = { paymentMethodId: this.id('pm'), ...card };
+      const saved: SavedCard = { paymentMethodId: this.id('pm'), ...card };
+      checkout.card = saved;
+      if (checkout.mode === 'setup' || checkout.setupFutureUsage)
+        this.attached.set(saved.paymentMethodId, checkout.customerId);
       if (checkout.mode === 'payment') {
-        checkout.paymentIntentId = this.newIntent('succeeded', checkout.amountYen ?? 0, checkout).id;
+        checkout.paymentIntentId = this.newIntent('succeeded', checkout.amountYen ?? 0, checkout, {
+          card: saved,
+          ...(checkout.setupFutureUsage ? { setupFutureUsage: checkout.setupFutureUsage } : {}),
+        }).id;
       }
     }
     return { ...checkout };
@@ -160,7 +173,7 @@ export class MemoryPaymentGateway implements PaymentGateway {
   async retrievePaymentIntent(id: string): Promise<PaymentIntentView | undefined> {
     this.maybeFail('retrievePaymentIntent');
     const pi = this.intents.get(id);
-    return pi ? { ...pi } : undefined;
+    return pi ? { ...pi, ...(pi.card ? { card: { ...pi.card } } : {}) } : undefined;
   }
 
   async listPaymentIntents(input: {
@@ -216,7 +229,8 @@ export class MemoryPaymentGateway implements PaymentGateway {
   private newIntent(
     status: PaymentIntentStatus,
     amountYen: number,
-    ref: { customerId: string; sessionId: string },
+    ref: { customerId: string; sessionId: string; paymentMethodId?: string },
+    extra: Pick<PaymentIntentView, 'card' | 'setupFutureUsage'> = {},
   ): PaymentIntentView {
     const pi: PaymentIntentView = {
       id: this.id('pi'),
@@ -225,6 +239,8 @@ export class MemoryPaymentGateway implements PaymentGateway {
       customerId: ref.customerId,
       sessionId: ref.sessionId,
       created: this.now().toISOString(),
+      ...(ref.paymentMethodId ? { card: { paymentMethodId: ref.paymentMethodId } } : {}),
+      ...extra,
     };
     this.intents.set(pi.id, pi);
     return pi;

@@ -17,14 +17,28 @@ import { chargeOutcomeOf, StripeGatewayError, unexpected } from './stripe-errors
 
 export const MINIMUM_CHARGE_YEN = 50;
 const PAGE = 100;
+const SETUP_FUTURE_USAGE = ['on_session', 'off_session'] as const;
 
 const iso = (unixSeconds: number): string => new Date(unixSeconds * 1000).toISOString();
 const idOf = (v: string | { id: string } | null | undefined): string | undefined =>
   v == null ? undefined : typeof v === 'string' ? v : v.id;
 
+/** Brand and last4 only when the payment method was expanded; a bare id says which card, not what it is. */
+function cardOf(pm: string | Stripe.PaymentMethod | null): SavedCard | undefined {
+  if (pm == null) return undefined;
+  if (typeof pm === 'string') return { paymentMethodId: pm };
+  return {
+    paymentMethodId: pm.id,
+    ...(pm.card?.brand ? { brand: pm.card.brand } : {}),
+    ...(pm.card?.last4 ? { last4: pm.card.last4 } : {}),
+  };
+}
+
 function view(pi: Stripe.PaymentIntent): PaymentIntentView {
   const customerId = idOf(pi.customer);
   const sessionId = pi.metadata.sessionId;
+  const card = cardOf(pi.payment_method);
+  const setupFutureUsage = SETUP_FUTURE_USAGE.find((u) => u === pi.setup_future_usage);
   return {
     id: pi.id,
     status: pi.status as PaymentIntentStatus,
@@ -32,6 +46,8 @@ function view(pi: Stripe.PaymentIntent): PaymentIntentView {
     created: iso(pi.created),
     ...(customerId ? { customerId } : {}),
     ...(sessionId ? { sessionId } : {}),
+    ...(card ? { card } : {}),
+    ...(setupFutureUsage ? { setupFutureUsage } : {}),
   };
 }
 
@@ -165,7 +181,8 @@ export class StripePaymentGateway implements PaymentGateway {
           allowed_payment_method_types: ['card'],
           client_reference_id: input.sessionId,
           metadata: { sessionId: input.sessionId },
-          payment_intent_data: { metadata: { sessionId: input.sessionId } },
+          // Saves the card that pays: the card on file just failed, and the next charge must not use it again.
+          payment_intent_data: { metadata: { sessionId: input.sessionId }, setup_future_usage: 'off_session' },
           line_items: [
             {
               quantity: 1,
@@ -201,7 +218,7 @@ export class StripePaymentGateway implements PaymentGateway {
 
   async retrievePaymentIntent(id: string): Promise<PaymentIntentView | undefined> {
     try {
-      return view(await this.stripe.paymentIntents.retrieve(id));
+      return view(await this.stripe.paymentIntents.retrieve(id, { expand: ['payment_method'] }));
     } catch (e) {
       if (e instanceof Error && 'code' in e && e.code === 'resource_missing') return undefined;
       throw unexpected(e);

@@ -29,6 +29,8 @@ export const LAMBDA_RESOLVERS = {
     ['Query', 'me'],
     ['Query', 'mySessions'],
     ['Query', 'session'],
+    ['Query', 'operatorSessions'],
+    ['Query', 'operatorAlerts'],
   ],
 } as const satisfies Record<string, readonly (readonly [string, string])[]>;
 export type ResolverHandler = keyof typeof LAMBDA_RESOLVERS;
