@@ -22,6 +22,7 @@ import { LocalConfigSchema } from '../../infra/local/stack/local-config.js';
 import { BACKEND_MQTT_USER, type LocalStack, startLocalStack } from '../../infra/local/stack/local-stack.js';
 import { tokensFor } from '../support/cognito-tokens.js';
 import { audit } from './lifecycle/audit.js';
+import { cpuByProcess, cpuSince } from './lifecycle/cpu.js';
 import { type DriverClient, openDriver } from './lifecycle/driver-client.js';
 import { startMqttFloor } from './lifecycle/mqtt-floor.js';
 import { runSession, type SessionResult } from './lifecycle/session-run.js';
@@ -144,6 +145,7 @@ async function main(): Promise<void> {
     log(`measuring for ${a.seconds} s…`);
     const load = loadavg();
     counter.reset();
+    const cpuBefore = cpuByProcess();
     const t0 = performance.now();
     const endAt = t0 + a.seconds * 1000;
     const measured: SessionResult[] = [];
@@ -158,6 +160,7 @@ async function main(): Promise<void> {
     );
     const elapsedS = (performance.now() - t0) / 1000;
     const calls = counter.total();
+    const cpu = cpuSince(cpuBefore);
     const byCommand = counter.byCommand();
     await floor.stop();
     runs.push(...measured);
@@ -167,6 +170,7 @@ async function main(): Promise<void> {
     const energize = ok.flatMap((r) => (r.energizeMs === undefined ? [] : [r.energizeMs]));
     const paid = ok.flatMap((r) => (r.paidMs === undefined ? [] : [r.paidMs]));
     log(`store calls by command: ${JSON.stringify(byCommand)}`);
+    log(`CPU ms in the window by process: ${JSON.stringify(cpu)} (${elapsedS.toFixed(1)} s × 2 cores available)`);
     log(
       `sessions ${measured.length} (${measured.length - ok.length} failed) in ${elapsedS.toFixed(1)} s; ` +
         `paid ${result.paidSessions} of ${runs.length} incl. warm-up; succeeded PaymentIntents ${result.succeededIntents}; ` +

@@ -122,9 +122,17 @@ describe.concurrent('every test card ends in the right session outcome', () => {
     expect(await succeededIntents(final.id)).toHaveLength(0);
 
     expect(await payOutstanding(user, CARDS.ok)).toBe(final.amountYen);
-    await untilSession(user, final.id, (s) => s.state === 'PAID');
-    expect(await meOf(user)).toMatchObject({ blocked: false, outstandingYen: 0 });
-    expect(await succeededIntents(final.id)).toHaveLength(1);
+    const paid = await untilSession(user, final.id, (s) => s.state === 'PAID');
+    // The receipt names the card that paid, and that card is now the one on file.
+    const recovery = await succeededIntents(final.id);
+    expect(recovery).toHaveLength(1);
+    expect(paid.receipt).toMatchObject({
+      cardBrand: 'visa',
+      cardLast4: '4242',
+      chargedYen: final.amountYen,
+      paymentIntentId: recovery[0]?.id,
+    });
+    expect(await meOf(user)).toMatchObject({ blocked: false, outstandingYen: 0, cardLast4: '4242' });
 
     // Unblocked: a new session starts; kept short at a cheap station, it is carried, not charged.
     const next = await cheapStations.use(async (stationId) => {

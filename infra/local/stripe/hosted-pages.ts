@@ -40,9 +40,14 @@ function checkoutPage(rt: Runtime, sessionId: string, error: string | null): { s
     };
   }
   const meta = rt.store.get('checkout_meta', s.id);
+  // As Stripe's page does, a payment that also saves the card says so before the customer pays.
+  const saves =
+    s.mode === 'payment' && meta?.paymentIntentData.setupFutureUsage
+      ? '<p data-testid="save-notice">Your card will be saved for future payments.</p>'
+      : '';
   const heading =
     s.mode === 'payment'
-      ? `<p>${esc(meta?.productName ?? 'Payment')}</p><p class="amount" data-testid="amount">¥${(s.amount_total ?? 0).toLocaleString('en-US')}</p>`
+      ? `<p>${esc(meta?.productName ?? 'Payment')}</p><p class="amount" data-testid="amount">¥${(s.amount_total ?? 0).toLocaleString('en-US')}</p>${saves}`
       : '<p data-testid="setup-notice">Save a card for future charging sessions.</p>';
   const cancel = s.cancel_url ? `<p><a href="${esc(s.cancel_url)}" data-testid="cancel">Cancel</a></p>` : '';
   return {

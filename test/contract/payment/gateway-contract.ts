@@ -154,7 +154,42 @@ export function describeGatewayContract(title: string, makeHarness: () => Promis
       expect(done.status).toBe('complete');
       expect(done.payment_status).toBe('paid');
       const pi = await h.gateway.retrievePaymentIntent(String(done.payment_intent));
-      expect(pi).toMatchObject({ status: 'succeeded', amountYen: 1_500, sessionId });
+      expect(pi).toMatchObject({
+        status: 'succeeded',
+        amountYen: 1_500,
+        sessionId,
+        setupFutureUsage: 'off_session',
+        card: { brand: 'visa', last4: '3184' },
+      });
+    });
+
+    it('the recovery Checkout saves the card that paid; it then charges off-session as the default', async () => {
+      if (!h.payHosted) {
+        console.log(`[${h.name}] paying the hosted payment page needs a browser: not run here`);
+        return;
+      }
+      const customerId = await newDriver();
+      const declining = await saveCard(customerId, TEST_CARDS[3] as TestCard);
+      const link = await h.gateway.createPaymentCheckout({
+        customerId,
+        sessionId: `ses-${randomUUID()}`,
+        amountYen: 700,
+        successUrl: `${APP}/paid`,
+        cancelUrl: `${APP}/no`,
+      });
+      expect((await h.payHosted(link.url, '4242424242424242')).outcome).toBe('completed');
+      const done = await h.stripe.checkout.sessions.retrieve(link.checkoutSessionId);
+      const pi = await h.gateway.retrievePaymentIntent(String(done.payment_intent));
+      const card = pi?.card;
+      expect(card).toMatchObject({ brand: 'visa', last4: '4242' });
+      expect(card?.paymentMethodId).not.toBe(declining);
+      const paymentMethodId = card?.paymentMethodId ?? '';
+      expect((await h.stripe.paymentMethods.retrieve(paymentMethodId)).customer).toBe(customerId);
+      await h.gateway.setDefaultPaymentMethod(customerId, paymentMethodId);
+      const customer = await h.stripe.customers.retrieve(customerId);
+      if ('deleted' in customer && customer.deleted) throw new Error('customer deleted');
+      expect(customer.invoice_settings.default_payment_method).toBe(paymentMethodId);
+      expect((await charge(customerId, paymentMethodId, 700)).kind).toBe('succeeded');
     });
 
     it('refunds fully or partly, idempotently', async () => {

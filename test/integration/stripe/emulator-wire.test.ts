@@ -270,6 +270,9 @@ describe('Stripe emulator over the real SDK', () => {
       });
     // Without it, the card pays once and stays off the customer.
     const once = await checkout();
+    const oncePage = await (await fetch(once.url ?? '')).text();
+    expect(oncePage).toContain('data-testid="amount"');
+    expect(oncePage).not.toContain('save-notice');
     expect((await payHostedCheckout(once.url ?? '', { card: '4242424242424242' })).outcome).toBe('completed');
     const oncePi = await stripe.paymentIntents.retrieve(
       String((await stripe.checkout.sessions.retrieve(once.id)).payment_intent),
@@ -278,8 +281,9 @@ describe('Stripe emulator over the real SDK', () => {
     expect(oncePi.setup_future_usage).toBeNull();
     expect(oncePi.payment_method).toMatchObject({ customer: null, card: { last4: '4242' } });
 
-    // With it, a card that asks for authentication on setup is challenged once, on the page…
+    // With it, the page says so; a card that asks for authentication on setup is challenged once, on the page…
     const saving = await checkout('off_session');
+    expect(await (await fetch(saving.url ?? '')).text()).toContain('data-testid="save-notice"');
     const paid = await payHostedCheckout(saving.url ?? '', { card: '4000002500003155', authenticate: 'complete' });
     expect(paid.outcome).toBe('completed');
     const done = await stripe.checkout.sessions.retrieve(saving.id, { expand: ['payment_intent.payment_method'] });

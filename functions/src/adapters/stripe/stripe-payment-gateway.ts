@@ -192,7 +192,9 @@ export class StripePaymentGateway implements PaymentGateway {
           success_url: input.successUrl,
           cancel_url: input.cancelUrl,
         },
-        { idempotencyKey: `checkout-payment:${input.sessionId}:${input.amountYen}` },
+        // A new key prefix since the Checkout saves the card: a key replayed with other parameters is an
+        // idempotency_error for 24 h, which would lock out a driver who opened the page before a deploy.
+        { idempotencyKey: `checkout-payment-save:${input.sessionId}:${input.amountYen}` },
       ),
     );
     if (!s.url) throw new StripeGatewayError('STRIPE.CHECKOUT_WITHOUT_URL', `checkout session ${s.id} has no url`);
