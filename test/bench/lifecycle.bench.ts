@@ -3,29 +3,30 @@
  *
  * The whole local stack in this process (startLocalStack): DynamoDB Local ON DISK, the aedes broker,
  * one simulated station per driver, the Stripe emulator delivering signed webhooks, the local AppSync
- * server. Each driver (Cognito user, own realtime WebSocket — see lifecycle/driver-client.ts) saves a
- * card once through hosted Checkout (warm-up, not measured), then loops start → CHARGING → stop → PAID
- * for S seconds. Every DynamoDB call the backend sends during the measured loops is counted.
+ * server. The drivers run in a child process (lifecycle/drivers-role.ts): each is a Cognito user with
+ * its own realtime WebSocket (lifecycle/driver-client.ts), saves a card once through hosted Checkout
+ * (warm-up, not measured), then loops start → CHARGING → stop → PAID for S seconds. Every DynamoDB
+ * call the backend sends during the measured loops is counted.
  * The LAST line of output is one JSON object: {drivers, sessions, sessionsPerSec, storeCallsPerSession,
  * energizeP50Ms, energizeP99Ms, paidP50Ms, paidP99Ms, mqttRoundTripP50Ms, lostOrDoubled}.
  * Options: --charge-ms 300 (time CHARGING before the stop), --report-ms 200 (station meter interval).
  */
+import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { tableNames } from '../../functions/src/adapters/dynamodb/tables.js';
 import { LocalConfigSchema } from '../../infra/local/stack/local-config.js';
 import { BACKEND_MQTT_USER, type LocalStack, startLocalStack } from '../../infra/local/stack/local-stack.js';
-import { tokensFor } from '../support/cognito-tokens.js';
 import { audit } from './lifecycle/audit.js';
 import { cpuByProcess, cpuSince } from './lifecycle/cpu.js';
-import { type DriverClient, openDriver } from './lifecycle/driver-client.js';
+import { ChildMessage, DriversConfig, runDrivers } from './lifecycle/drivers-role.js';
 import { startMqttFloor } from './lifecycle/mqtt-floor.js';
-import { runSession, type SessionResult } from './lifecycle/session-run.js';
+import type { SessionResult } from './lifecycle/session-run.js';
 import { percentile } from './lifecycle/stats.js';
 import { countStoreCalls } from './lifecycle/store-counter.js';
 
@@ -66,20 +67,6 @@ const BENCH_TARIFF = { milliYenPerKwh: 50_000, sessionFeeYen: 100, milliYenPerMi
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, i: number) => Promise<R>,
-): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i] as T, i);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 async function setBenchTariffs(stack: LocalStack): Promise<void> {
   const doc = DynamoDBDocumentClient.from(stack.deps.storeClient);
   const table = tableNames('ev-').stations;
@@ -115,24 +102,31 @@ async function main(): Promise<void> {
   });
   log(`starting the local stack (${a.drivers} stations, store on disk in ${dataDir})…`);
   const stack = await startLocalStack({ ...cfg, dataDir }, (line) => log(`  ${line}`));
-  const drivers: DriverClient[] = [];
+  let child: ChildProcess | undefined;
   try {
     await setBenchTariffs(stack);
     const counter = countStoreCalls(stack.deps.storeClient);
-    log(`signing up ${a.drivers} drivers…`);
-    const pool = { userPoolId: stack.urls.userPoolId, clientId: stack.urls.clientId };
-    const tag = Date.now().toString(36);
-    drivers.push(
-      ...(await mapLimit(Array.from({ length: a.drivers }), 4, async (_x, i) => {
-        const tokens = await tokensFor(stack.urls.cognito, pool, `bench-${tag}-${i}@example.com`);
-        return openDriver(stack.urls.graphql, stack.urls.realtime, tokens.accessToken);
-      })),
-    );
-    const stationOf = (i: number): string => stack.stations[i]?.id ?? '';
-    const opts = { chargeMs: a.chargeMs, timeoutMs: a.timeoutMs, card: CARD };
-
-    log('warm-up: each driver saves a card through hosted Checkout and charges once…');
-    const runs: SessionResult[] = await mapLimit(drivers, 8, (d, i) => runSession(d, stationOf(i), opts));
+    log(`${a.drivers} drivers sign up, save a card through hosted Checkout and charge once (warm-up)…`);
+    const config: DriversConfig = {
+      graphqlUrl: stack.urls.graphql,
+      realtimeUrl: stack.urls.realtime,
+      cognitoEndpoint: stack.urls.cognito,
+      userPoolId: stack.urls.userPoolId,
+      clientId: stack.urls.clientId,
+      stationIds: stack.stations.slice(0, a.drivers).map((s) => s.id),
+      seconds: a.seconds,
+      chargeMs: a.chargeMs,
+      timeoutMs: a.timeoutMs,
+      card: CARD,
+    };
+    const spawned = fork(fileURLToPath(import.meta.url), ['--role', 'drivers', '--config', JSON.stringify(config)], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child = spawned;
+    const next = nextMessage(spawned);
+    const warm = await next('warm');
+    const runs: SessionResult[] = warm.warmup;
     const warmFailed = runs.filter((r) => r.error);
     if (warmFailed.length > 0) throw new Error(`warm-up failed: ${warmFailed.map((r) => r.error).join('; ')}`);
 
@@ -146,19 +140,8 @@ async function main(): Promise<void> {
     const load = loadavg();
     counter.reset();
     const cpuBefore = cpuByProcess();
-    const t0 = performance.now();
-    const endAt = t0 + a.seconds * 1000;
-    const measured: SessionResult[] = [];
-    await Promise.all(
-      drivers.map(async (d, i) => {
-        while (performance.now() < endAt) {
-          const r = await runSession(d, stationOf(i), opts);
-          measured.push(r);
-          if (r.error) break; // the station may be stuck with this session: this driver stops
-        }
-      }),
-    );
-    const elapsedS = (performance.now() - t0) / 1000;
+    spawned.send({ type: 'go' });
+    const { measured, elapsedS } = await next('done');
     const calls = counter.total();
     const cpu = cpuSince(cpuBefore);
     const byCommand = counter.byCommand();
@@ -192,16 +175,51 @@ async function main(): Promise<void> {
     };
     process.stdout.write(`${JSON.stringify(summary)}\n`);
   } finally {
-    for (const d of drivers) d.close();
+    if (child && child.exitCode === null) child.kill('SIGTERM');
     await stack.close();
     await rm(dataDir, { recursive: true, force: true });
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    log(`lifecycle bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    process.exit(1);
-  },
-);
+/** Resolves with the child's next message of that type; a `failed` message or an early exit rejects. */
+function nextMessage(child: ChildProcess) {
+  const inbox: ChildMessage[] = [];
+  let wake: (() => void) | undefined;
+  let exited = false;
+  child.on('message', (raw) => {
+    inbox.push(ChildMessage.parse(raw));
+    wake?.();
+  });
+  child.on('exit', () => {
+    exited = true;
+    wake?.();
+  });
+  return async <T extends ChildMessage['type']>(type: T): Promise<Extract<ChildMessage, { type: T }>> => {
+    for (;;) {
+      const m = inbox.shift();
+      if (m?.type === 'failed') throw new Error(`drivers failed: ${m.error}`);
+      if (m) {
+        if (m.type !== type) throw new Error(`expected ${type} from the drivers, got ${m.type}`);
+        return m as Extract<ChildMessage, { type: T }>;
+      }
+      if (exited) throw new Error(`the drivers' process exited before ${type}`);
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+  };
+}
+
+const role = process.argv.indexOf('--role');
+if (role >= 0 && process.argv[role + 1] === 'drivers') {
+  const config = DriversConfig.parse(JSON.parse(process.argv[process.argv.indexOf('--config') + 1] ?? '{}'));
+  void runDrivers(config).finally(() => process.disconnect?.());
+} else {
+  main().then(
+    () => process.exit(0),
+    (e: unknown) => {
+      log(`lifecycle bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,96 @@
+/**
+ * The drivers, in a process of their own (forked by lifecycle.bench.ts): clients are not the system,
+ * so their HTTP, WebSocket and JSON work must not share the stack's event loop. Protocol over IPC:
+ * child → `warm` (cards saved, warm-up sessions done) · parent → `go` · child → `done` with every result.
+ */
+import { performance } from 'node:perf_hooks';
+import { z } from 'zod';
+import { tokensFor } from '../../support/cognito-tokens.js';
+import { type DriverClient, openDriver } from './driver-client.js';
+import { runSession, type SessionResult } from './session-run.js';
+
+export const DriversConfig = z.object({
+  graphqlUrl: z.string(),
+  realtimeUrl: z.string(),
+  cognitoEndpoint: z.string(),
+  userPoolId: z.string(),
+  clientId: z.string(),
+  stationIds: z.array(z.string()),
+  seconds: z.number(),
+  chargeMs: z.number(),
+  timeoutMs: z.number(),
+  card: z.string(),
+});
+export type DriversConfig = z.infer<typeof DriversConfig>;
+
+export const SessionResultSchema = z.object({
+  sessionId: z.string(),
+  energizeMs: z.number().optional(),
+  paidMs: z.number().optional(),
+  paidSeen: z.number(),
+  usedCheckout: z.boolean(),
+  chargingByRead: z.boolean(),
+  error: z.string().optional(),
+}) satisfies z.ZodType<SessionResult>;
+
+export const ChildMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('warm'), warmup: z.array(SessionResultSchema) }),
+  z.object({ type: z.literal('done'), measured: z.array(SessionResultSchema), elapsedS: z.number() }),
+  z.object({ type: z.literal('failed'), error: z.string() }),
+]);
+export type ChildMessage = z.infer<typeof ChildMessage>;
+
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, i: number) => Promise<R>,
+): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i] as T, i);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+function send(message: ChildMessage): void {
+  process.send?.(message);
+}
+
+export async function runDrivers(cfg: DriversConfig): Promise<void> {
+  const drivers: DriverClient[] = [];
+  try {
+    const pool = { userPoolId: cfg.userPoolId, clientId: cfg.clientId };
+    const tag = Date.now().toString(36);
+    drivers.push(
+      ...(await mapLimit(cfg.stationIds, 4, async (_id, i) => {
+        const tokens = await tokensFor(cfg.cognitoEndpoint, pool, `bench-${tag}-${i}@example.com`);
+        return openDriver(cfg.graphqlUrl, cfg.realtimeUrl, tokens.accessToken);
+      })),
+    );
+    const opts = { chargeMs: cfg.chargeMs, timeoutMs: cfg.timeoutMs, card: cfg.card };
+    const stationOf = (i: number): string => cfg.stationIds[i] ?? '';
+    const warmup = await mapLimit(drivers, 8, (d, i) => runSession(d, stationOf(i), opts));
+    const go = new Promise<void>((resolve) => process.once('message', () => resolve()));
+    send({ type: 'warm', warmup });
+    await go;
+    const t0 = performance.now();
+    const endAt = t0 + cfg.seconds * 1000;
+    const measured: SessionResult[] = [];
+    await Promise.all(
+      drivers.map(async (d, i) => {
+        while (performance.now() < endAt) {
+          const r = await runSession(d, stationOf(i), opts);
+          measured.push(r);
+          if (r.error) break; // the station may be stuck with this session: this driver stops
+        }
+      }),
+    );
+    send({ type: 'done', measured, elapsedS: (performance.now() - t0) / 1000 });
+  } catch (e) {
+    send({ type: 'failed', error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  } finally {
+    for (const d of drivers) d.close();
+  }
+}
