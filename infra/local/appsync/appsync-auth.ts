@@ -18,6 +18,9 @@ export interface Authenticator {
 
 const LOCAL_ACCOUNT_ID = '000000000000';
 const JWKS_FETCH_TIMEOUT_MS = 5_000;
+// A client sends the same token with every request until it refreshes; its signature and claims
+// cannot change, so once verified only its expiry needs checking again (bounded: tokens churn).
+const MAX_VERIFIED_TOKENS = 2_000;
 
 function stringClaim(payload: JwtPayload, name: string): string | undefined {
   const value = payload[name];
@@ -94,7 +97,16 @@ export function createAuthenticator(cognito: CognitoAuthConfig, iam: IamAuthConf
     return jwksLoaded;
   };
 
+  const verified = new Map<string, JwtPayload>();
+
   async function verifyJwt(token: string, sourceIp: string): Promise<AuthOutcome> {
+    const known = verified.get(token);
+    if (known) {
+      if (typeof known.exp === 'number' && known.exp * 1000 > Date.now()) {
+        return { ok: true, principal: cognitoPrincipal(known, sourceIp) };
+      }
+      verified.delete(token);
+    }
     try {
       await loadJwks();
     } catch {
@@ -104,6 +116,8 @@ export function createAuthenticator(cognito: CognitoAuthConfig, iam: IamAuthConf
       const payload = verifier.verifySync(token);
       const kindProblem = checkTokenKind(payload, cognito.clientId);
       if (kindProblem) return { ok: false, message: kindProblem };
+      if (verified.size >= MAX_VERIFIED_TOKENS) verified.clear();
+      verified.set(token, payload);
       return { ok: true, principal: cognitoPrincipal(payload, sourceIp) };
     } catch (error) {
       if (error instanceof JwtExpiredError) return { ok: false, message: 'Token has expired.' };

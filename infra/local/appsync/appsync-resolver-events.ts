@@ -1,4 +1,11 @@
-import { type FragmentDefinitionNode, type GraphQLResolveInfo, Kind, print, type SelectionSetNode } from 'graphql';
+import {
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLResolveInfo,
+  Kind,
+  print,
+  type SelectionSetNode,
+} from 'graphql';
 import type { AppSyncEvent, Principal } from './appsync-types.js';
 
 /** Per-request state graphql-js threads through every field resolver. */
@@ -50,6 +57,26 @@ export function selectionSetList(info: GraphQLResolveInfo): string[] {
   return out;
 }
 
+interface SelectionInfo {
+  list: string[];
+  graphql: string;
+}
+
+// Parsed documents are cached (appsync-execute), so the same field node comes back on every request
+// with that document: printing and walking its selection set once is enough. (A field selected more
+// than once in a request is merged from several nodes; that rare case is computed every time.)
+const selections = new WeakMap<FieldNode, SelectionInfo>();
+
+function selectionOf(info: GraphQLResolveInfo): SelectionInfo {
+  const node = info.fieldNodes.length === 1 ? info.fieldNodes[0] : undefined;
+  const known = node ? selections.get(node) : undefined;
+  if (known) return known;
+  const selectionSet = info.fieldNodes[0]?.selectionSet;
+  const computed = { list: selectionSetList(info), graphql: selectionSet ? print(selectionSet) : '' };
+  if (node) selections.set(node, computed);
+  return computed;
+}
+
 function jsonCopy<T>(value: T): T {
   return value === undefined ? value : JSON.parse(JSON.stringify(value));
 }
@@ -61,8 +88,8 @@ export function resolverEvent(
   ctx: RequestContext,
   info: GraphQLResolveInfo,
 ): AppSyncEvent {
-  const selectionSet = info.fieldNodes[0]?.selectionSet;
   const isRoot = info.path.prev === undefined;
+  const selection = selectionOf(info);
   return jsonCopy({
     arguments: { ...args },
     identity: ctx.principal.identity,
@@ -72,8 +99,8 @@ export function resolverEvent(
       fieldName: info.fieldName,
       parentTypeName: info.parentType.name,
       variables: { ...info.variableValues },
-      selectionSetList: selectionSetList(info),
-      selectionSetGraphQL: selectionSet ? print(selectionSet) : '',
+      selectionSetList: [...selection.list],
+      selectionSetGraphQL: selection.graphql,
     },
     prev: null,
     stash: {},

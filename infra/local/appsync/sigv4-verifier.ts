@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { NodeSha256 } from '../../../functions/src/adapters/appsync/node-sha256.js';
 import type { IamAuthConfig } from './appsync-types.js';
 
 export interface SignedRequest {
@@ -33,6 +33,29 @@ function sameHex(a: string, b: string): boolean {
   const left = Buffer.from(a, 'hex');
   const right = Buffer.from(b, 'hex');
   return left.length === right.length && timingSafeEqual(left, right);
+}
+
+// One signer per credentials object: SignatureV4 caches the derived signing key (per day, region and
+// service), which a signer built per request would derive again with four HMACs every time.
+const signers = new WeakMap<IamAuthConfig, SignatureV4>();
+
+function signerFor(creds: IamAuthConfig): SignatureV4 {
+  let signer = signers.get(creds);
+  if (!signer) {
+    signer = new SignatureV4({
+      credentials: {
+        accessKeyId: creds.accessKeyId,
+        secretAccessKey: creds.secretAccessKey,
+        ...(creds.sessionToken ? { sessionToken: creds.sessionToken } : {}),
+      },
+      region: creds.region,
+      service: 'appsync',
+      sha256: NodeSha256,
+      applyChecksum: false,
+    });
+    signers.set(creds, signer);
+  }
+  return signer;
 }
 
 /**
@@ -84,17 +107,7 @@ export async function verifySigV4(
     headers,
     body: req.body,
   });
-  const signer = new SignatureV4({
-    credentials: {
-      accessKeyId: creds.accessKeyId,
-      secretAccessKey: creds.secretAccessKey,
-      ...(creds.sessionToken ? { sessionToken: creds.sessionToken } : {}),
-    },
-    region: creds.region,
-    service: 'appsync',
-    sha256: Sha256,
-    applyChecksum: false,
-  });
+  const signer = signerFor(creds);
   const resigned = await signer.sign(request, { signingDate, signableHeaders: new Set(signedHeaders) });
   const expected = /Signature=([0-9a-f]{64})/.exec(String(resigned.headers.authorization ?? ''))?.[1] ?? '';
   if (!sameHex(expected, signature)) {

@@ -78,7 +78,11 @@ export async function startLocalIot(opts: LocalIotOptions): Promise<LocalIot> {
     isKnownStation: opts.isKnownStation,
     logger,
   });
-  const broker = await Aedes.createBroker({ ...acl });
+  // aedes' default concurrency (100 messages in routing at once) caps throughput: each forwarded
+  // message holds its slot for two event-loop turns (deliver in a setImmediate, then the write
+  // callback in another), so at most ~50 messages pass per turn; on a busy machine turns stretch and
+  // 5,000 reports/s queued for seconds. Memory per slot is one packet.
+  const broker = await Aedes.createBroker({ ...acl, concurrency: 5_000 });
   // Before any retained message exists: exact-topic SUBSCRIBEs must not scan every retained message.
   const retained = indexBrokerRetained(broker);
   // The rules client receives every station message: batch its writes (write-coalescing.ts).
