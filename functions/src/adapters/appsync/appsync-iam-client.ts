@@ -72,7 +72,7 @@ export class AppSyncIamClient {
   }
 
   // node:http with a keep-alive agent rather than fetch: publishes are small and frequent, and
-  // undici's fetch (web streams, per-request abort plumbing) cost several times the socket work.
+  // undici's fetch (web streams, body mixins) showed up as ~6 % of the local stack's CPU profile.
   private post(
     headers: Record<string, string>,
     body: string,

@@ -1,4 +1,4 @@
-import { createHash, createHmac, createSecretKey, type Hash, type Hmac, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 
 type Data = string | ArrayBuffer | ArrayBufferView;
 
@@ -9,17 +9,17 @@ function toBuffer(data: Data): Buffer | string {
 }
 
 /**
- * SHA-256 / HMAC-SHA-256 for `SignatureV4` on Node's native crypto. The pure-JS `@aws-crypto/sha256-js`
- * costs tens of microseconds per hash; SigV4 does several hashes and HMACs per request, on every
- * publish and (in the local server) every verification.
+ * SHA-256 / HMAC-SHA-256 for `SignatureV4` on Node's native crypto instead of the pure-JS
+ * `@aws-crypto/sha256-js`: SigV4 does several hashes and HMACs per request, on every publish and (in
+ * the local server) every verification (test/bench/lifecycle/publish-path.bench.ts measures the path).
  */
 export class NodeSha256 {
   private hash: Hash | Hmac;
-  // A KeyObject, not the raw bytes: `reset` needs the key again
-  private readonly key: KeyObject | undefined;
+  // Kept for `reset`, as a private copy. (A KeyObject per HMAC cost more than the HMAC itself.)
+  private readonly key: Buffer | undefined;
 
   constructor(secret?: Data) {
-    this.key = secret === undefined ? undefined : createSecretKey(Buffer.from(toBuffer(secret)));
+    this.key = secret === undefined ? undefined : Buffer.from(toBuffer(secret));
     this.hash = this.fresh();
   }
 
