@@ -62,8 +62,12 @@ function spawnRole(role: string, extra: string[]): ChildProcess {
   const self = fileURLToPath(import.meta.url);
   // BENCH_CPU_PROF=<dir>: each role writes a V8 CPU profile there on exit (open in Chrome DevTools).
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  // Each role churns thousands of short-lived message objects per second: with V8's default 16 MiB
+  // semi-space they are promoted and collected by full mark-compact pauses that became the p99
+  // (lag p99 206 ms → 38 ms, command p99 224 ms → 49 ms with a 128 MiB young generation; RESULTS.md).
+  const semiSpace = process.env.BENCH_SEMI_SPACE_MB ?? '128';
   const child = fork(self, ['--role', role, ...extra], {
-    execArgv: ['--import', 'tsx', '--max-old-space-size=2048', ...prof],
+    execArgv: ['--import', 'tsx', '--max-old-space-size=2048', `--max-semi-space-size=${semiSpace}`, ...prof],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return child;
