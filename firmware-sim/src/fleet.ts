@@ -15,6 +15,8 @@ export interface FleetOptions {
   reportMs?: { charging?: number; idle?: number };
   offlineCap?: { maxWh?: number; maxSec?: number };
   meter?: MeterOptions;
+  /** A station's meter register at power-on (a real meter keeps it across reboots and backend crashes). */
+  startRegisterWh?: (stationId: string) => number | undefined;
   faults?: readonly FaultRule[];
   seed?: number;
   /** New connections per second while starting (a thundering herd of CONNECTs stalls the broker). */
@@ -69,7 +71,9 @@ export class Fleet {
         rng: seededRng(hashSeed(id) ^ (o.seed ?? 1)),
         ...(o.reportMs ? { reportMs: o.reportMs } : {}),
         ...(o.offlineCap ? { offlineCap: o.offlineCap } : {}),
-        ...(o.meter ? { meter: o.meter } : {}),
+        ...(o.meter || o.startRegisterWh?.(id) !== undefined
+          ? { meter: { ...o.meter, startWh: o.startRegisterWh?.(id) ?? o.meter?.startWh } }
+          : {}),
         phaseMs: Math.floor(this.rng.next() * period),
         link: {
           stationId: id,

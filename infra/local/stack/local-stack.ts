@@ -292,6 +292,7 @@ export async function startLocalStack(
       stationSecret: secrets.stationSecret,
       stations: seeds,
       reportMs: cfg.EV_REPORT_MS,
+      registerFile: join(dataDir, 'station-meters.json'),
     });
     stops.push(() => sim.stop());
 

@@ -1,4 +1,6 @@
 /** The seeded stations, simulated by firmware-sim's Fleet (one MQTT connection per station, as in the field). */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { z } from 'zod';
 import { Fleet, type FleetStats } from '../../../firmware-sim/src/fleet.js';
 import { parsePreset } from '../../../firmware-sim/src/station-spec.js';
 import { stationPassword } from '../iot/local-iot.js';
@@ -15,8 +17,12 @@ export async function startSimulatedStations(opts: {
   stationSecret: string;
   stations: readonly SeedStation[];
   reportMs: number;
+  /** Where the meters' registers are kept, so a restarted stack finds them where the stations left them. */
+  registerFile?: string;
 }): Promise<SimulatedStations> {
+  const saved = opts.registerFile ? loadRegisters(opts.registerFile) : {};
   const fleet = new Fleet({
+    startRegisterWh: (id) => saved[id],
     ids: opts.stations.map((s) => s.id),
     specs: opts.stations.map((s) => parsePreset(s.preset)),
     url: opts.mqttUrl,
@@ -30,5 +36,41 @@ export async function startSimulatedStations(opts: {
       throw new Error(`only ${online} of ${opts.stations.length} simulated stations came online`);
     }
   }
-  return { fleet, stats: () => fleet.stats(), stop: () => fleet.stop() };
+  const file = opts.registerFile;
+  const persist = () => {
+    if (file) saveRegisters(file, fleet);
+  };
+  // Real meters keep their register in non-volatile memory; the simulated ones save it often enough
+  // that a `kill -9` of the whole stack loses at most a fraction of a second of metered energy.
+  const timer = file ? setInterval(persist, REGISTER_SAVE_MS) : undefined;
+  timer?.unref();
+  return {
+    fleet,
+    stats: () => fleet.stats(),
+    stop: async () => {
+      clearInterval(timer);
+      persist();
+      await fleet.stop();
+    },
+  };
+}
+
+const REGISTER_SAVE_MS = 200;
+const Registers = z.record(z.string(), z.number().int().nonnegative());
+
+function loadRegisters(file: string): Record<string, number> {
+  if (!existsSync(file)) return {};
+  try {
+    const r = Registers.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    return r.success ? r.data : {};
+  } catch {
+    return {}; // unreadable: the meters start from zero, as a replaced meter would
+  }
+}
+
+function saveRegisters(file: string, fleet: Fleet): void {
+  const out: Record<string, number> = {};
+  for (const { station } of fleet.nodes) out[station.id] = station.registerWh;
+  writeFileSync(`${file}.tmp`, JSON.stringify(out));
+  renameSync(`${file}.tmp`, file);
 }
