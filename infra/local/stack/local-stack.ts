@@ -8,12 +8,8 @@ import { join, resolve } from 'node:path';
 import { createTables, tableNames } from '../../../functions/src/adapters/dynamodb/tables.js';
 import { type AppDeps, buildDeps } from '../../../functions/src/composition/build-deps.js';
 import type { Config } from '../../../functions/src/config.js';
-import { makeHandler as payOutstanding } from '../../../functions/src/handlers/pay-outstanding.js';
 import { makeHandler as postConfirmation } from '../../../functions/src/handlers/post-confirmation.js';
-import { makeHandler as queries } from '../../../functions/src/handlers/queries.js';
-import { makeHandler as startCharge } from '../../../functions/src/handlers/start-charge.js';
 import { makeHandler as stationEvents } from '../../../functions/src/handlers/station-events.js';
-import { makeHandler as stopCharge } from '../../../functions/src/handlers/stop-charge.js';
 import { makeHandler as stripeWebhook } from '../../../functions/src/handlers/stripe-webhook.js';
 import { type AppSyncResolver, startLocalAppSync } from '../appsync/index.js';
 import { type CognitoPoolRef, startLambdaInvokeShim, startLocalCognito } from '../cognito/index.js';
@@ -23,6 +19,7 @@ import { startLocalIot } from '../iot/local-iot.js';
 import { startRuleEmulator } from '../iot/rule-emulator.js';
 import { startStripeEmulator } from '../stripe/index.js';
 import { ensureDemoUsers } from './demo-users.js';
+import { graphqlResolvers, quietLogger, SUBSCRIPTION_FILTERS } from './graphql-resolvers.js';
 import type { LocalConfig } from './local-config.js';
 import { type LocalSecrets, loadLocalSecrets } from './local-secrets.js';
 import { type SimulatedStations, startSimulatedStations } from './simulated-stations.js';
@@ -187,10 +184,7 @@ export async function startLocalStack(
       cognito: { issuer: cognito.issuer, clientId: cognito.clientId, jwksUrl: cognito.jwksUrl },
       iam: { ...secrets.iam, region: REGION },
       resolvers,
-      subscriptionFilters: {
-        'Subscription.onSessionUpdate': (payload, identity) =>
-          'sub' in identity && isRecord(payload) && payload.driverId === identity.sub,
-      },
+      subscriptionFilters: SUBSCRIPTION_FILTERS,
     });
     stops.push(() => appsync.close());
 
@@ -339,54 +333,4 @@ export async function startLocalStack(
     await close();
     throw e;
   }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null;
-}
-
-function graphqlResolvers(viaDeps: (pick: (d: AppDeps) => AppSyncResolver) => AppSyncResolver) {
-  const cache = new WeakMap<AppDeps, Record<string, AppSyncResolver>>();
-  const handlersOf = (d: AppDeps) => {
-    let h = cache.get(d);
-    if (!h) {
-      const q = queries({ ...d.useCases, ...d.operator, logger: d.logger });
-      h = {
-        q,
-        start: startCharge({ startCharge: d.useCases.startCharge, logger: d.logger }),
-        stop: stopCharge({ stopCharge: d.useCases.stopCharge, logger: d.logger }),
-        pay: payOutstanding({ payOutstanding: d.useCases.payOutstanding, logger: d.logger }),
-      };
-      cache.set(d, h);
-    }
-    return h;
-  };
-  const field = (name: 'q' | 'start' | 'stop' | 'pay') => viaDeps((d) => handlersOf(d)[name] as AppSyncResolver);
-  // The publish mutations stand in for AppSync's NONE data source: the input is the result.
-  const echo: AppSyncResolver = async (event) => event.arguments.input;
-  return {
-    'Query.stations': field('q'),
-    'Query.station': field('q'),
-    'Query.me': field('q'),
-    'Query.mySessions': field('q'),
-    'Query.session': field('q'),
-    'Query.operatorSessions': field('q'),
-    'Query.operatorAlerts': field('q'),
-    'Subscription.onSessionUpdate': field('q'),
-    'Subscription.onStationUpdate': field('q'),
-    'Mutation.startCharge': field('start'),
-    'Mutation.stopCharge': field('stop'),
-    'Mutation.payOutstanding': field('pay'),
-    'Mutation.publishSessionUpdate': echo,
-    'Mutation.publishStationUpdate': echo,
-  };
-}
-
-function quietLogger(cfg: LocalConfig) {
-  const quiet = cfg.EV_LOG_LEVEL === 'warn' || cfg.EV_LOG_LEVEL === 'error' || cfg.EV_LOG_LEVEL === 'silent';
-  const write = (level: string) => (msg: string, fields?: Record<string, unknown>) => {
-    if (quiet && (level === 'debug' || level === 'info')) return;
-    process.stderr.write(`${JSON.stringify({ level, msg, ...fields })}\n`);
-  };
-  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }
