@@ -47,6 +47,12 @@ describe('verifySigV4', () => {
     );
   });
 
+  it('does not accept a request once the secret was rotated (signers are cached per key pair)', async () => {
+    const req = await signed();
+    expect((await verifySigV4(req, CREDS)).ok).toBe(true);
+    expect(await verifySigV4(req, { ...CREDS, secretAccessKey: 'rotated-secret' })).toMatchObject({ ok: false });
+  });
+
   it('rejects another region, another service, an unknown key and a missing header', async () => {
     expect((await verifySigV4(await signed({ region: 'us-east-1' }), CREDS)).ok).toBe(false);
     expect((await verifySigV4(await signed({ service: 'execute-api' }), CREDS)).ok).toBe(false);
