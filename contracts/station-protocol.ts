@@ -75,18 +75,43 @@ export const Command = z.object({
 });
 export type Command = z.infer<typeof Command>;
 
-/** Station → backend on `ack`: the answer to one command, with the breaker and meter at that moment. */
+export const SessionEndReason = z.enum(['remote', 'evDisconnected', 'powerLoss', 'fault', 'offlineCap', 'exposureCap']);
+export type SessionEndReason = z.infer<typeof SessionEndReason>;
+
+/** How a session ended, as the station recorded it (the same facts as its `session_end`). */
+export const SessionEndFacts = z.object({
+  stopRegisterWh: Wh,
+  endedAt: IsoTime,
+  reason: SessionEndReason,
+});
+export type SessionEndFacts = z.infer<typeof SessionEndFacts>;
+
+/**
+ * Station → backend on `ack`: the answer to one command, with the breaker and meter at that moment.
+ *
+ * An open command for a session the station had already ended by itself (its offline cap while
+ * the command waited in the broker's queue, the EV unplugged, …) is answered `ok` with
+ * `reason: 'sessionEnded'` and `ended`: that earlier end. The backend bills from `ended`, never
+ * from `at`/`registerWh` — those are the moment the command arrived, possibly long after, and a
+ * per-minute tariff would charge the whole gap. The `session_end` it sent (or replays) carries the
+ * same facts, so whichever of the two lands first meters the session and the other is a no-op.
+ * An ack with `reason: 'sessionEnded'` but no `ended` makes the backend wait for that `session_end`.
+ * Both fields are optional (protocol v1 unchanged): a station that omits them is billed from its
+ * ack as before, and a backend that does not know them strips them.
+ */
 export const Ack = z.object({
   v: z.literal(PROTOCOL_VERSION),
   cmdId: Id,
   sessionId: Id,
   action: z.enum(['close', 'open']),
   ok: z.boolean(),
-  /** Why a command was refused: busy (another session), fault, expired, breakerFailed, … */
+  /** Why a command was refused (busy, breakerFailed, breakerWelded, sessionEnded, …), or `sessionEnded` on an ok open. */
   reason: z.string().max(64).optional(),
   breaker: BreakerPosition,
   registerWh: Wh,
   at: IsoTime,
+  /** Only on an ok open for a session this station had already ended: that end. */
+  ended: SessionEndFacts.optional(),
 });
 export type Ack = z.infer<typeof Ack>;
 
@@ -106,9 +131,6 @@ export const MeterReport = z.object({
   replayed: z.boolean().optional(),
 });
 export type MeterReport = z.infer<typeof MeterReport>;
-
-export const SessionEndReason = z.enum(['remote', 'evDisconnected', 'powerLoss', 'fault', 'offlineCap', 'exposureCap']);
-export type SessionEndReason = z.infer<typeof SessionEndReason>;
 
 const SessionEndEvent = z.object({
   v: z.literal(PROTOCOL_VERSION),

@@ -15,7 +15,8 @@ export interface CommandContext {
 }
 
 export type Decision =
-  | { ok: true; effect: 'close' | 'open' | 'none' }
+  /** `ended`: an open for a session this station already ended by itself — nothing to do, its end is known. */
+  | { ok: true; effect: 'close' | 'open' | 'none' | 'ended' }
   | { ok: false; reason: 'busy' | 'sessionEnded' | 'evNotConnected' | 'breakerFailed' | 'breakerWelded' };
 
 export function decideClose(ctx: CommandContext, sessionId: string): Decision {
@@ -28,10 +29,13 @@ export function decideClose(ctx: CommandContext, sessionId: string): Decision {
 }
 
 export function decideOpen(ctx: CommandContext, sessionId: string): Decision {
-  if (ctx.activeSessionId === null) return { ok: true, effect: 'none' };
-  if (ctx.activeSessionId !== sessionId) return { ok: false, reason: 'busy' };
-  if (ctx.breakerFault === 'welded') return { ok: false, reason: 'breakerWelded' };
-  return { ok: true, effect: 'open' };
+  if (ctx.activeSessionId === sessionId) {
+    return ctx.breakerFault === 'welded' ? { ok: false, reason: 'breakerWelded' } : { ok: true, effect: 'open' };
+  }
+  // Over already (offline cap, unplugged, …): the session's own end answers, whatever runs now.
+  if (ctx.sessionEnded) return { ok: true, effect: 'ended' };
+  if (ctx.activeSessionId !== null) return { ok: false, reason: 'busy' };
+  return { ok: true, effect: 'none' };
 }
 
 /** A command is live from issue until expiry; unparseable or inverted windows are never live. */

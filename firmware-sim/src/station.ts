@@ -3,6 +3,7 @@ import {
   Command,
   type CommandLimits,
   PROTOCOL_VERSION,
+  type SessionEndFacts,
   type SessionEndReason,
 } from '../../contracts/station-protocol.js';
 import { BoundedMap } from './bounded-map.js';
@@ -77,7 +78,8 @@ export class Station {
   private readonly sched: Scheduler;
   private readonly rng: Rng;
   private readonly acks = new BoundedMap<string, Ack>(256);
-  private readonly ended = new BoundedMap<string, true>(256);
+  /** Sessions this station ended, with how: an open command arriving later is answered with that end. */
+  private readonly ended = new BoundedMap<string, SessionEndFacts>(256);
   private readonly up: Uplink;
   private readonly reportMs: { charging: number; idle: number };
   private readonly offlineDefaults: { maxWh: number; maxSec: number };
@@ -212,6 +214,7 @@ export class Station {
     const decision = cmd.action === 'close' ? decideClose(ctx, cmd.sessionId) : decideOpen(ctx, cmd.sessionId);
     if (decision.ok && decision.effect === 'close') this.startSession(cmd.sessionId, cmd.limits ?? {});
     if (decision.ok && decision.effect === 'open') this.finishSession('remote', this.sched.now(), false);
+    const ended = decision.ok && decision.effect === 'ended' ? this.ended.get(cmd.sessionId) : undefined;
     const ack: Ack = {
       v: PROTOCOL_VERSION,
       cmdId: cmd.cmdId,
@@ -222,6 +225,8 @@ export class Station {
       breaker: this.cp.breaker,
       registerWh: this.cp.meter.registerWh,
       at: iso(this.sched.now()),
+      // Bill from the end, not from now: the command may have waited in the broker for the whole gap.
+      ...(ended ? { reason: 'sessionEnded', ended } : {}),
     };
     this.acks.set(cmd.cmdId, ack);
     this.up.ack(ack);
@@ -323,7 +328,7 @@ export class Station {
     if (!welded) this.cp.breaker = 'open';
     const evt = sessionEndMessage(s, this.cp.meter.registerWh, reason, endedAtMs, this.sched.now());
     this.session = null;
-    this.ended.set(s.id, true);
+    this.ended.set(s.id, { stopRegisterWh: this.cp.meter.registerWh, endedAt: iso(endedAtMs), reason });
     if (emitNow) this.up.emit({ channel: 'evt', message: evt });
     else this.deferred.push({ channel: 'evt', message: evt });
     this.scheduleReport(this.reportMs.idle);

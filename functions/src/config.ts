@@ -21,6 +21,10 @@ export const ConfigSchema = z
     TABLE_DRIVERS: z.string().min(1),
     TABLE_STATIONS: z.string().min(1),
     TABLE_EVENTS: z.string().min(1),
+    /** The sweeper's re-drive tries; without it (functions that never sweep) they are counted in memory. */
+    TABLE_REDRIVE_TRIES: z.string().min(1).optional(),
+    /** Reconciliation's anomalies; without it (functions that never reconcile) they are kept in memory. */
+    TABLE_ANOMALIES: z.string().min(1).optional(),
     DYNAMODB_ENDPOINT: z.url().optional(),
 
     /** Either the key itself (local / tests) or the Secrets Manager id holding it (cloud). */
@@ -41,6 +45,16 @@ export const ConfigSchema = z
     WEB_BASE_URL: z.url().default('http://127.0.0.1:5173'),
     ACK_TIMEOUT_SEC: z.coerce.number().int().positive().default(30),
     LIVE_PUBLISH_INTERVAL_SEC: z.coerce.number().positive().default(2),
+    /** Re-drive pacing of stuck steps (seconds, fractions allowed); unset: DEFAULT_USE_CASE_CONFIG. */
+    START_RESEND_SEC: z.coerce.number().positive().optional(),
+    STOP_RESEND_SEC: z.coerce.number().positive().optional(),
+    PAYMENT_REDRIVE_SEC: z.coerce.number().positive().optional(),
+    /** Tries of one stuck step before a person is alerted (`STUCK_<STATE>`). */
+    REDRIVE_ESCALATE_AFTER: z.coerce.number().int().positive().optional(),
+    /** SNS topic operator alerts are published to (cloud); unset: log + the operator view's list only. */
+    ALERTS_TOPIC_ARN: z.string().startsWith('arn:').optional(),
+    /** Points the SNS publisher elsewhere (tests). */
+    SNS_ENDPOINT: z.url().optional(),
   })
   .refine((c) => c.STRIPE_SECRET_KEY || c.STRIPE_SECRET_ID, {
     message: 'set STRIPE_SECRET_KEY (local/test) or STRIPE_SECRET_ID (Secrets Manager)',

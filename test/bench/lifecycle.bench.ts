@@ -5,7 +5,9 @@
  * one simulated station per driver, the Stripe emulator delivering signed webhooks, the local AppSync
  * server. The drivers run in a child process (lifecycle/drivers-role.ts): each is a Cognito user with
  * its own realtime WebSocket (lifecycle/driver-client.ts), saves a card once through hosted Checkout
- * (warm-up, not measured), then loops start → CHARGING → stop → PAID for S seconds. Every DynamoDB
+ * and loops unmeasured for --warmup-seconds (10: the JITs of Node and of DynamoDB Local's JVM reach
+ * steady state; the JVM runs with the full JIT here), then loops start → CHARGING → stop → PAID for
+ * S seconds. Every DynamoDB
  * call the backend sends during the measured loops is counted.
  * The LAST line of output is one JSON object: {drivers, sessions, sessionsPerSec, storeCallsPerSession,
  * energizeP50Ms, energizeP99Ms, paidP50Ms, paidP99Ms, mqttRoundTripP50Ms, lostOrDoubled}.
@@ -35,6 +37,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const Args = z.object({
   drivers: z.coerce.number().int().min(1).max(1_000),
   seconds: z.coerce.number().int().min(1).max(3_600),
+  warmupSeconds: z.coerce.number().int().min(0).max(600),
   chargeMs: z.coerce.number().int().min(0).max(60_000),
   reportMs: z.coerce.number().int().min(200).max(60_000),
   timeoutMs: z.coerce.number().int().min(1_000).max(300_000),
@@ -47,6 +50,7 @@ function args() {
     options: {
       drivers: { type: 'string', default: '5' },
       seconds: { type: 'string', default: '20' },
+      'warmup-seconds': { type: 'string', default: '10' },
       'charge-ms': { type: 'string', default: '300' },
       'report-ms': { type: 'string', default: '200' },
       'timeout-ms': { type: 'string', default: '30000' },
@@ -55,6 +59,7 @@ function args() {
   return Args.parse({
     drivers: values.drivers,
     seconds: values.seconds,
+    warmupSeconds: values['warmup-seconds'],
     chargeMs: values['charge-ms'],
     reportMs: values['report-ms'],
     timeoutMs: values['timeout-ms'],
@@ -99,13 +104,19 @@ async function main(): Promise<void> {
     EV_WEB: 'off',
     EV_DEMO_DRIVER: 'off',
     EV_LOG_LEVEL: 'error',
+    // The full JIT (C2): the default stops at C1 to start fast, which costs ~2× CPU per call in a long run.
+    EV_DYNAMODB_JAVA_OPTS: process.env.BENCH_JAVA_OPTS ?? '-Xmx512m -XX:+UseSerialGC',
   });
   log(`starting the local stack (${a.drivers} stations, store on disk in ${dataDir})…`);
   const stack = await startLocalStack({ ...cfg, dataDir }, (line) => log(`  ${line}`));
   let child: ChildProcess | undefined;
   try {
     await setBenchTariffs(stack);
-    const counter = countStoreCalls(stack.deps.storeClient);
+    const traceCalls = Number(process.env.BENCH_TRACE_CALLS ?? 0);
+    const counter = countStoreCalls(
+      stack.deps.storeClient,
+      traceCalls > 0 ? { limit: traceCalls, print: log } : undefined,
+    );
     log(`${a.drivers} drivers sign up, save a card through hosted Checkout and charge once (warm-up)…`);
     const config: DriversConfig = {
       graphqlUrl: stack.urls.graphql,
@@ -115,6 +126,7 @@ async function main(): Promise<void> {
       clientId: stack.urls.clientId,
       stationIds: stack.stations.slice(0, a.drivers).map((s) => s.id),
       seconds: a.seconds,
+      warmupSeconds: a.warmupSeconds,
       chargeMs: a.chargeMs,
       timeoutMs: a.timeoutMs,
       card: CARD,

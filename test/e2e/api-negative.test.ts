@@ -6,6 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { AmplifyNodeUser } from '../support/amplify-node.js';
 import { createAppClient, createOtherPool, tokensFor, tokensViaClient } from '../support/cognito-tokens.js';
 import { rawGraphql } from '../support/iam-graphql.js';
@@ -25,6 +26,14 @@ import {
   storeSnapshot,
   untilSession,
 } from './support-flows.js';
+
+/** The token's `exp` claim in ms (no verification: the server does that). */
+function expiresAtMs(jwt: string): number {
+  const payload = z
+    .object({ exp: z.number() })
+    .parse(JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')));
+  return payload.exp * 1000;
+}
 
 let t: TestStack;
 let alice: AmplifyNodeUser;
@@ -124,11 +133,13 @@ describe('tokens', () => {
   });
 
   it('refuses a token once it has expired, having served it a moment before', async () => {
-    const short = await shortLivedTokens(t.stack, `short-${Date.now()}@example.com`, 1);
+    // exp has whole-second resolution: a 1 s token can expire before its first use on a loaded
+    // machine. 3 s leaves at least 2 s for the control; then wait until just after exp.
+    const short = await shortLivedTokens(t.stack, `short-${Date.now()}@example.com`, 3);
     const url = t.stack.urls.graphql;
     const fresh = await rawGraphql(url, short.accessToken, query);
     expect(fresh.status).toBe(200);
-    await sleep(2_100);
+    await sleep(Math.max(0, expiresAtMs(short.accessToken) + 1_100 - Date.now()));
     const before = await storeSnapshot(t.stack);
     for (const token of [short.accessToken, short.idToken]) {
       expect(await rawGraphql(url, token, query)).toEqual({

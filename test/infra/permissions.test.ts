@@ -249,6 +249,7 @@ describe('queues and alarms', () => {
     const sweeper = (m: string) => filters.filter((f) => metric(f) === m);
     expect(sweeper('SessionsStuck').map((f) => f.FilterPattern)).toEqual([
       '{ $.msg = "sweep finished*" && $.failedToStart >= 0 }',
+      '{ $.msg = "sweep finished*" && $.resentClose >= 0 }',
       '{ $.msg = "sweep finished*" && $.resentOpen >= 0 }',
       '{ $.msg = "sweep finished*" && $.redrivenCharges >= 0 }',
     ]);

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { STATION_EVENTS_RULE, STATION_METER_RULE } from '../../contracts/iot-rule.js';
 import { TABLE_SPECS } from '../../functions/src/adapters/dynamodb/tables.js';
 import { HANDLERS, type HandlerName, SCHEMA_PATH } from '../../infra/aws/lib/shared-defs.js';
+import { MAX_QUERY_DEPTH, MAX_RESOLVER_COUNT } from '../../infra/local/appsync/query-limits.js';
 import { arnOf, functionId, ofType, propsOf, ref, single, synthStage } from './synth-helpers.js';
 
 type Synth = ReturnType<typeof synthStage>;
@@ -147,6 +148,14 @@ describe('AppSync', () => {
       XrayEnabled: true,
       LogConfig: { FieldLogLevel: 'ERROR', ExcludeVerboseContent: true, CloudWatchLogsRoleArn: Match.anyValue() },
     });
+  });
+
+  it('refuses the documents the local server refuses: depth over 10, more than 10 resolvers', () => {
+    s.template.hasResourceProperties('AWS::AppSync::GraphQLApi', {
+      QueryDepthLimit: MAX_QUERY_DEPTH,
+      ResolverCountLimit: MAX_RESOLVER_COUNT,
+    });
+    expect([MAX_QUERY_DEPTH, MAX_RESOLVER_COUNT]).toEqual([10, 10]);
   });
 
   it('resolves queries and driver mutations with direct Lambda resolvers', () => {

@@ -1,6 +1,7 @@
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lambdaBundling } from '../../infra/aws/lib/bundling.js';
+import { TABLE_KEYS } from '../../infra/aws/lib/shared-defs.js';
 import { PLACEHOLDER_ACCOUNT, stageConfig } from '../../infra/aws/lib/stage-config.js';
 import { functionId, ofType, single, synthStage } from './synth-helpers.js';
 
@@ -46,7 +47,7 @@ describe('prod stage', () => {
 
   it('keeps and protects every table', () => {
     const tables = ofType(s.resources, 'AWS::DynamoDB::GlobalTable');
-    expect(tables.length).toBe(4);
+    expect(tables.length).toBe(TABLE_KEYS.length);
     for (const [id, t] of tables) {
       expect(t.DeletionPolicy, id).toBe('Retain');
       const replicas = t.Properties?.Replicas as { DeletionProtectionEnabled: boolean }[] | undefined;

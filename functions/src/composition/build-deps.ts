@@ -9,8 +9,13 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { AppSyncIamClient } from '../adapters/appsync/appsync-iam-client.js';
 import { AppSyncLivePublisher } from '../adapters/appsync/appsync-live-publisher.js';
 import { CognitoIdentityDirectory } from '../adapters/cognito/cognito-identity-directory.js';
+import { DynamoDbAnomalyRepository } from '../adapters/dynamodb/dynamodb-anomaly-repository.js';
+import { DynamoDbRedriveTries } from '../adapters/dynamodb/dynamodb-redrive-tries.js';
 import { documentClient, makeDynamoDbRepositories } from '../adapters/dynamodb/dynamodb-repositories.js';
 import { IotBreakerControl } from '../adapters/iot/iot-breaker-control.js';
+import { MemoryAnomalyRepository } from '../adapters/memory/memory-anomaly-repository.js';
+import { MemoryRedriveTries } from '../adapters/memory/memory-redrive-tries.js';
+import { SnsAlerts } from '../adapters/sns/sns-alerts.js';
 import { createStripeClient } from '../adapters/stripe/stripe-client.js';
 import { StripePaymentEvents } from '../adapters/stripe/stripe-payment-events.js';
 import { StripePaymentGateway } from '../adapters/stripe/stripe-payment-gateway.js';
@@ -20,11 +25,13 @@ import { PinoLogger } from '../adapters/system/pino-logger.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
 import type { Config } from '../config.js';
 import type { Alerts } from '../ports/alerts.port.js';
+import type { AnomalyRepository } from '../ports/anomaly-repository.port.js';
 import type { Logger } from '../ports/logger.port.js';
 import type { PaymentEvents } from '../ports/payment-events.port.js';
 import { DEFAULT_USE_CASE_CONFIG, type UseCaseDeps } from '../use-cases/deps.js';
 import { makeUseCases, type UseCases } from '../use-cases/index.js';
 import { makeOperatorUseCases, type OperatorUseCases } from '../use-cases/operator-use-cases.js';
+import { makeReconcile, type Reconcile } from '../use-cases/reconcile.js';
 import { makeRegisterDriver, type RegisterDriver } from '../use-cases/register-driver.js';
 import { makeStationPresence } from '../use-cases/station-presence.js';
 import { LazyLivePublisher, LazyPaymentGateway, once } from './lazy-ports.js';
@@ -46,6 +53,9 @@ export interface AppDeps {
   operator: OperatorUseCases;
   /** The one DynamoDB client every repository sends through (benchmarks count its calls). */
   storeClient: DynamoDBClient;
+  /** Reconciliation's findings (operator view) and the run itself (scheduled, and `npm run reconcile`). */
+  anomalies: AnomalyRepository;
+  reconcile: Reconcile;
 }
 
 /** Read once per cold start, kept in memory only, never logged. */
@@ -74,6 +84,18 @@ async function webhookSecrets(config: Config): Promise<string[]> {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/** The re-drive knobs the configuration sets (seconds there, ms in the use-cases). */
+function redrivePacing(config: Config): Partial<UseCaseDeps['config']> {
+  const ms = (sec: number | undefined) => (sec === undefined ? undefined : Math.round(sec * 1000));
+  const paced = {
+    startResendAfterMs: ms(config.START_RESEND_SEC),
+    stopResendAfterMs: ms(config.STOP_RESEND_SEC),
+    paymentRedriveAfterMs: ms(config.PAYMENT_REDRIVE_SEC),
+    redriveEscalateAfter: config.REDRIVE_ESCALATE_AFTER,
+  };
+  return Object.fromEntries(Object.entries(paced).filter(([, v]) => v !== undefined));
 }
 
 export async function buildDeps(config: Config, overrides: Partial<UseCaseDeps> = {}): Promise<AppDeps> {
@@ -112,7 +134,26 @@ export async function buildDeps(config: Config, overrides: Partial<UseCaseDeps> 
     }),
   );
   const logAlerts = new LogAlerts(logger);
-  const alerts = overrides.alerts ?? logAlerts;
+  // In the cloud every alert is also published to the operators' SNS topic.
+  const alerts =
+    overrides.alerts ??
+    (config.ALERTS_TOPIC_ARN
+      ? new SnsAlerts({
+          topicArn: config.ALERTS_TOPIC_ARN,
+          region,
+          credentials: () => ddb.config.credentials(),
+          ...(config.SNS_ENDPOINT ? { endpoint: config.SNS_ENDPOINT } : {}),
+          inner: logAlerts,
+          logger,
+        })
+      : logAlerts);
+  // Only the sweeper counts tries; a function without the table never re-drives anything.
+  const redriveTries = config.TABLE_REDRIVE_TRIES
+    ? new DynamoDbRedriveTries(documentClient(ddb), { redriveTries: config.TABLE_REDRIVE_TRIES })
+    : new MemoryRedriveTries();
+  const anomalies = config.TABLE_ANOMALIES
+    ? new DynamoDbAnomalyRepository(documentClient(ddb), { anomalies: config.TABLE_ANOMALIES })
+    : new MemoryAnomalyRepository();
   const ports: UseCaseDeps = {
     ...repos,
     payments,
@@ -122,10 +163,12 @@ export async function buildDeps(config: Config, overrides: Partial<UseCaseDeps> 
     ids: new CryptoIdGenerator(),
     logger,
     alerts,
+    redriveTries,
     config: {
       ...DEFAULT_USE_CASE_CONFIG,
       webBaseUrl: config.WEB_BASE_URL,
       ackTimeoutMs: config.ACK_TIMEOUT_SEC * 1000,
+      ...redrivePacing(config),
       livePublishIntervalMs: config.LIVE_PUBLISH_INTERVAL_SEC * 1000,
     },
     ...overrides,
@@ -145,9 +188,11 @@ export async function buildDeps(config: Config, overrides: Partial<UseCaseDeps> 
     operator: makeOperatorUseCases({ sessions: ports.sessions, alertsFeed: logAlerts }),
     useCases,
     paymentEvents: once(async () => new StripePaymentEvents(await webhookSecrets(config), { clock: ports.clock })),
-    stationSink: makeStationSink({ useCases, presence, alerts, logger }),
+    stationSink: makeStationSink({ useCases, presence, alerts, logger, stations: ports.stations }),
     logger,
     alerts,
     storeClient: ddb,
+    anomalies,
+    reconcile: makeReconcile({ ...ports, anomalies }),
   };
 }

@@ -8,6 +8,7 @@ import type { Result } from '../domain/result.js';
 import type { StationEventSink } from '../handlers/station-event-sink.js';
 import type { Alerts } from '../ports/alerts.port.js';
 import type { Logger } from '../ports/logger.port.js';
+import type { StationRepository } from '../ports/station-repository.port.js';
 import type { UseCases } from '../use-cases/index.js';
 import type { StationPresence } from '../use-cases/station-presence.js';
 import { oneAtATime } from './one-at-a-time.js';
@@ -21,6 +22,8 @@ export function makeStationSink(deps: {
   presence: StationPresence;
   alerts: Alerts;
   logger: Logger;
+  /** Faults are also kept on the station row, where reconciliation looks for meter anomalies. */
+  stations?: Pick<StationRepository, 'recordObservation'>;
 }): StationEventSink {
   const { useCases, logger } = deps;
   // Acks and session_end move the session: one at a time per session (see one-at-a-time.ts).
@@ -68,6 +71,12 @@ export function makeStationSink(deps: {
       logRefusal(logger, 'session_end', { stationId, sessionId: end.sessionId }, r);
     },
     async fault(stationId, f) {
+      await deps.stations?.recordObservation(stationId, {
+        code: f.code,
+        at: f.at,
+        sessionId: f.sessionId ?? undefined,
+        detail: f.detail,
+      });
       await deps.alerts.raise({
         code: `STATION_FAULT_${f.code}`,
         stationId,

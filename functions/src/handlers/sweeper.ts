@@ -1,6 +1,7 @@
 /**
- * Scheduled (EventBridge every minute in the cloud, a timer locally): moves sessions that waited too
- * long — unacked starts, stops without an ack, charges to re-drive with the same idempotency key.
+ * Scheduled (EventBridge every minute in the cloud, a timer locally): the watchdog. Moves sessions
+ * that waited too long — unacked starts, stops without an ack, charges to re-drive with the same
+ * idempotency key — and alerts a person once per step that stays stuck (see sweep-stale.ts).
  * Emits the counts so an alarm can watch sessions stuck in a transitional state.
  */
 import { lambdaHandler } from '../composition/lambda.js';

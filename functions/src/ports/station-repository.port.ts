@@ -1,4 +1,4 @@
-import type { Station } from '../domain/station.js';
+import type { Station, StationObservation } from '../domain/station.js';
 
 export type PresencePatch = Partial<Pick<Station, 'online' | 'breaker' | 'powerW' | 'lastSeenAt' | 'fault'>>;
 
@@ -10,5 +10,11 @@ export interface StationRepository {
   claim(stationId: string, sessionId: string, at: string): Promise<boolean>;
   /** Frees the station iff it is bound to this session (a late release never frees a newer one). */
   release(stationId: string, sessionId: string, at: string): Promise<boolean>;
+  /** Applies the patch unless the station already holds a newer `lastSeenAt` than the patch's (then nothing). */
   updatePresence(stationId: string, patch: PresencePatch, at: string): Promise<void>;
+  /**
+   * Keeps an observation (a fault, a register going backwards) on the station for reconciliation:
+   * the most recent few only; the same one twice (code + time) is kept once. Unknown station: ignored.
+   */
+  recordObservation(stationId: string, observation: StationObservation): Promise<void>;
 }

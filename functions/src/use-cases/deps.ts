@@ -8,6 +8,7 @@ import type { LivePublisher } from '../ports/live-publisher.port.js';
 import type { Logger } from '../ports/logger.port.js';
 import type { PaymentGateway } from '../ports/payment-gateway.port.js';
 import type { ProcessedEvents } from '../ports/processed-events.port.js';
+import type { RedriveTries } from '../ports/redrive-tries.port.js';
 import type { SessionRepository } from '../ports/session-repository.port.js';
 import type { StationRepository } from '../ports/station-repository.port.js';
 
@@ -18,6 +19,8 @@ export interface UseCaseConfig {
   commandTtlMs: number;
   /** ENERGIZING longer than this without an ack → FAILED_TO_START (nothing charged). */
   ackTimeoutMs: number;
+  /** ENERGIZING longer than this (and short of the ack timeout) → the close command is re-sent (same cmdId). */
+  startResendAfterMs: number;
   /** STOPPING longer than this → the open command is re-sent (same cmdId, fresh expiry). */
   stopResendAfterMs: number;
   /** METERED / PAYMENT_PENDING longer than this → the charge is re-driven with the same key. */
@@ -35,11 +38,16 @@ export interface UseCaseConfig {
   maxCommitAttempts: number;
   /** Upper bound of sessions the sweeper handles per state per run. */
   sweepBatch: number;
+  /** Tries of one stuck step (spaced by its delay above) before a person is alerted once. */
+  redriveEscalateAfter: number;
+  /** After escalation the step is still re-driven, this many times less often. */
+  escalatedRedriveSlowdown: number;
 }
 
 export const DEFAULT_USE_CASE_CONFIG: Omit<UseCaseConfig, 'webBaseUrl'> = {
   commandTtlMs: 30_000,
   ackTimeoutMs: 45_000,
+  startResendAfterMs: 15_000,
   stopResendAfterMs: 30_000,
   paymentRedriveAfterMs: 60_000,
   checkoutTimeoutMs: 30 * 60_000,
@@ -48,6 +56,8 @@ export const DEFAULT_USE_CASE_CONFIG: Omit<UseCaseConfig, 'webBaseUrl'> = {
   offlineMaxSec: 3_600,
   maxCommitAttempts: 5,
   sweepBatch: 100,
+  redriveEscalateAfter: 5,
+  escalatedRedriveSlowdown: 10,
 };
 
 export interface UseCaseDeps {
@@ -62,5 +72,7 @@ export interface UseCaseDeps {
   ids: IdGenerator;
   logger: Logger;
   alerts: Alerts;
+  /** The sweeper's durable count of re-drive tries per stuck step. */
+  redriveTries: RedriveTries;
   config: UseCaseConfig;
 }

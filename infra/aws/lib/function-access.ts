@@ -111,7 +111,8 @@ export const FUNCTION_ACCESS: Record<HandlerName, FunctionAccess> = {
     memoryMb: 1024,
   },
   sweeper: {
-    tables: ALL_RW,
+    // redriveTries: the watchdog's durable count of tries per stuck step.
+    tables: { ...ALL_RW, redriveTries: 'readWrite' },
     stripe: true,
     publishes: true,
     commandsStations: true,

@@ -11,6 +11,7 @@ import { Identity } from './constructs/identity.js';
 import { IotEndpoint } from './constructs/iot-endpoint.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { StationFleet } from './constructs/station-fleet.js';
+import { ENV } from './shared-defs.js';
 import type { StageConfig } from './stage-config.js';
 
 /** Output keys the web app's config.json and the provisioning script read (see scripts/). */
@@ -112,6 +113,16 @@ export class PlatformStack extends Stack {
     });
 
     const all = Object.values(h);
+    // Any handler may raise an operator alert (functions/src/adapters/sns/sns-alerts.ts publishes it here).
+    for (const x of all) {
+      x.fn.addEnvironment(ENV.alertsTopicArn, monitoring.topic.topicArn);
+      monitoring.topic.grantPublish(x.fn);
+      Validations.of(x.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+        reason:
+          'Publishing to the KMS-encrypted alarm topic needs GenerateDataKey* (the SNS publish grant), on that one key only.',
+      });
+    }
     monitoring.handlerErrors(all);
     monitoring.queueDepth({
       StationEventsFailures: functions.failureQueues['station-events']!,

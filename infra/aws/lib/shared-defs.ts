@@ -43,6 +43,8 @@ export const ENV = {
   iotDataEndpoint: 'IOT_DATA_ENDPOINT',
   graphqlUrl: 'APPSYNC_GRAPHQL_URL',
   webBaseUrl: 'WEB_BASE_URL',
+  /** The operators' SNS topic alerts are published to. */
+  alertsTopicArn: 'ALERTS_TOPIC_ARN',
 } as const;
 
 export type { TableKey, TableSpec } from '../../../functions/src/adapters/dynamodb/tables.js';
@@ -54,6 +56,8 @@ export const TABLE_ENV: Record<TableKey, string> = {
   drivers: 'TABLE_DRIVERS',
   stations: 'TABLE_STATIONS',
   processedEvents: 'TABLE_EVENTS',
+  redriveTries: 'TABLE_REDRIVE_TRIES',
+  anomalies: 'TABLE_ANOMALIES',
 };
 
 /** The station rules exactly as contracts/iot-rule.ts defines them (the local emulator runs the same). */
@@ -83,7 +87,10 @@ export const LOG_METRICS = {
    * list. Sessions it had to move on were stuck in a transitional state; one filter per count, all
    * feeding the same metric, so the metric is their sum.
    */
-  sessionsStuck: { metric: 'SessionsStuck', counts: ['failedToStart', 'resentOpen', 'redrivenCharges'] },
+  sessionsStuck: {
+    metric: 'SessionsStuck',
+    counts: ['failedToStart', 'resentClose', 'resentOpen', 'redrivenCharges'],
+  },
   reconciliationAnomalies: { metric: 'ReconciliationAnomalies', counts: ['reconciled'] },
   sweepLine: (count: string) => `{ $.msg = "sweep finished*" && $.${count} >= 0 }`,
 } as const;

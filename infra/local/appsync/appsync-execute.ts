@@ -9,11 +9,13 @@ import {
   Kind,
   type OperationDefinitionNode,
   parse,
+  specifiedRules,
   validate,
 } from 'graphql';
 import { type RequestContext, resolverEvent, resolverResult } from './appsync-resolver-events.js';
 import type { AppSyncSchema, AuthRule } from './appsync-schema.js';
 import { AppSyncError, type AppSyncErrorEntry, type AppSyncResolver, type Principal } from './appsync-types.js';
+import { MAX_QUERY_TOKENS, QueryLimitsRule } from './query-limits.js';
 
 export interface GraphQLRequest {
   query: string;
@@ -119,11 +121,11 @@ const preparedDocuments = new WeakMap<AppSyncSchema, Map<string, Extract<Prepare
 function prepareUncached(app: AppSyncSchema, request: GraphQLRequest): Prepared {
   let document: DocumentNode;
   try {
-    document = parse(request.query);
+    document = parse(request.query, { maxTokens: MAX_QUERY_TOKENS });
   } catch (error) {
     return { ok: false, errors: [validationError(error instanceof GraphQLError ? error : String(error))] };
   }
-  const problems = validate(app.schema, document);
+  const problems = validate(app.schema, document, [...specifiedRules, QueryLimitsRule]);
   if (problems.length > 0) return { ok: false, errors: problems.map((e) => validationError(e)) };
   const operation = getOperationAST(document, request.operationName ?? undefined);
   if (!operation) return { ok: false, errors: [validationError('Cannot determine which operation to run.')] };

@@ -6,7 +6,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { AedesOptions, AedesPublishPacket, AuthErrorCode, AuthenticateError, Client } from 'aedes';
-import { NO_MQTT_CLIENT_ID, toIotRuleEvent } from '../../../contracts/iot-rule.js';
+import { MAX_PAYLOAD_BYTES, NO_MQTT_CLIENT_ID, toIotRuleEvent } from '../../../contracts/iot-rule.js';
 import {
   type Channel,
   parseTopic,
@@ -119,6 +119,16 @@ export function makeAclHooks(opts: AclOptions): Hooks & { identityOf(client: Cli
     if (client === null) return cb(null); // broker-internal: data-plane shim
     const who = identities.get(client);
     if (!who) return cb(new Error('not authenticated'));
+    // AWS IoT Core refuses a message over 128 KiB and disconnects the client; so does the local broker.
+    if (Buffer.byteLength(packet.payload) > MAX_PAYLOAD_BYTES) {
+      log.warn('iot.publish.refused', {
+        clientId: client.id,
+        topic: packet.topic.slice(0, 256),
+        reason: 'payload too large',
+        bytes: Buffer.byteLength(packet.payload),
+      });
+      return cb(new Error('payload too large'));
+    }
     if (packet.qos === 2) {
       log.warn('iot.publish.refused', { clientId: client.id, topic: packet.topic, reason: 'QoS 2' });
       return cb(new Error('QoS 2 is not supported'));

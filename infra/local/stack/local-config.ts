@@ -27,6 +27,22 @@ export const LocalConfigSchema = z.object({
   /** How often the sweeper looks for stuck sessions (ms). */
   EV_SWEEP_MS: z.coerce.number().int().min(200).max(600_000).default(5_000),
   EV_ACK_TIMEOUT_SEC: z.coerce.number().int().positive().default(30),
+  /** Watchdog pacing (seconds, fractions allowed): re-send close / open, re-drive billing; unset = defaults. */
+  EV_START_RESEND_SEC: z.coerce.number().positive().max(3_600).optional(),
+  EV_STOP_RESEND_SEC: z.coerce.number().positive().max(3_600).optional(),
+  EV_PAYMENT_REDRIVE_SEC: z.coerce.number().positive().max(3_600).optional(),
+  /** Tries of one stuck step before the operator is alerted (`STUCK_<STATE>`). */
+  EV_REDRIVE_ESCALATE_AFTER: z.coerce.number().int().min(1).max(1_000).optional(),
+  /**
+   * JVM options for DynamoDB Local. The default (C1 JIT only, small heap) starts fastest, which suits
+   * `npm start` and tests; long runs such as benchmarks want the full JIT (see dynamodb-local.ts).
+   */
+  /**
+   * How the repositories reach DynamoDB Local: `direct` posts the same JSON-protocol requests without
+   * the SDK's per-call machinery (infra/local/dynamodb/direct-wire.ts); `sdk` is the cloud's client.
+   */
+  EV_DYNAMODB_WIRE: z.enum(['direct', 'sdk']).default('direct'),
+  EV_DYNAMODB_JAVA_OPTS: z.string().max(500).optional(),
   EV_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('warn'),
   /** `real` uses Stripe test mode (needs STRIPE_SECRET_KEY=sk_test_… and STRIPE_WEBHOOK_SECRET). */
   EV_STRIPE: z.enum(['emulator', 'real']).default('emulator'),

@@ -13,11 +13,12 @@ import { makeHandler as stationEvents } from '../../../functions/src/handlers/st
 import { makeHandler as stripeWebhook } from '../../../functions/src/handlers/stripe-webhook.js';
 import { type AppSyncResolver, startLocalAppSync } from '../appsync/index.js';
 import { type CognitoPoolRef, startLambdaInvokeShim, startLocalCognito } from '../cognito/index.js';
+import { attachDirectWire } from '../dynamodb/direct-wire.js';
 import type { DynamoDbLocal } from '../dynamodb/dynamodb-local.js';
 import { localDynamoDbClient } from '../dynamodb/local-client.js';
-import { startLocalIot } from '../iot/local-iot.js';
+import { type LocalIot, type LocalIotOptions, startLocalIot } from '../iot/local-iot.js';
 import { startRuleEmulator } from '../iot/rule-emulator.js';
-import { startStripeEmulator } from '../stripe/index.js';
+import { type StripeEmulator, startStripeEmulator } from '../stripe/index.js';
 import { ensureDemoUsers } from './demo-users.js';
 import { graphqlResolvers, quietLogger, SUBSCRIPTION_FILTERS } from './graphql-resolvers.js';
 import type { LocalConfig } from './local-config.js';
@@ -61,6 +62,15 @@ export interface LocalStack {
   children: Record<string, number>;
   /** What each part reports for `npm run status`. */
   status(): Promise<Record<string, unknown>>;
+  /** The Stripe emulator (absent with EV_STRIPE=real): the fault suite injects API and webhook faults. */
+  stripe?: StripeEmulator;
+  /**
+   * Fault-suite switch: stops the MQTT broker (and its IoT shims) and starts a fresh one on the same
+   * ports after `downMs`, as a broker crash would: persistent sessions and retained messages are lost.
+   */
+  restartBroker(opts?: { downMs?: number }): Promise<void>;
+  /** Fault-suite switch: stops DynamoDB Local and starts it again on the same port and data files. */
+  restartDynamoDb(opts?: { downMs?: number }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -115,7 +125,9 @@ export async function startLocalStack(
     // in-process parts start. Each one's stop is registered as soon as it is up, so a failure
     // elsewhere still ends it (see the catch below).
     if (!opts.dynamodb) log('DynamoDB Local (starting in the background)…');
-    const ddbStarting = inBackground(opts.dynamodb ?? startStackDynamoDb(cfg), (d) => () => d.stop());
+    // restartDynamoDb swaps in a new JVM: the stop ends whichever is current.
+    let ddbNow: DynamoDbLocal | undefined;
+    const ddbStarting = inBackground(opts.dynamodb ?? startStackDynamoDb(cfg), (d) => () => (ddbNow ?? d).stop());
     const tables = tableNames('ev-');
 
     log('cognito-local (starting in the background)…');
@@ -156,7 +168,7 @@ export async function startLocalStack(
 
     log('MQTT broker and IoT shims…');
     const known = new Set(registry(cfg.EV_STATIONS).map((s) => s.id));
-    const iot = await startLocalIot({
+    const iotOptions: LocalIotOptions = {
       host,
       mqttPort: cfg.EV_PORT_MQTT,
       wsPort: cfg.EV_PORT_MQTT_WS,
@@ -166,11 +178,14 @@ export async function startLocalStack(
       dataPlaneCredentials: secrets.iam,
       isKnownStation: (id) => known.has(id),
       logger: quietLogger(cfg),
-    });
+    };
+    // restartBroker replaces it: the stop closes whichever broker is current.
+    let iot: LocalIot = await startLocalIot(iotOptions);
     stops.push(() => iot.close());
 
     const cognito = await cognitoStarting;
     const ddb = await ddbStarting;
+    ddbNow = ddb;
     await createTables(localDynamoDbClient(ddb.endpoint), tables);
     log('DynamoDB Local and cognito-local up; GraphQL (AppSync protocol)…');
     const viaDeps =
@@ -198,6 +213,8 @@ export async function startLocalStack(
       TABLE_DRIVERS: tables.drivers,
       TABLE_STATIONS: tables.stations,
       TABLE_EVENTS: tables.processedEvents,
+      TABLE_REDRIVE_TRIES: tables.redriveTries,
+      TABLE_ANOMALIES: tables.anomalies,
       DYNAMODB_ENDPOINT: ddb.endpoint,
       STRIPE_SECRET_KEY: stripeKey,
       STRIPE_API_BASE: stripe?.url,
@@ -208,6 +225,10 @@ export async function startLocalStack(
       COGNITO_ENDPOINT: cognito.endpoint,
       WEB_BASE_URL: webBase ?? 'http://127.0.0.1:5173',
       ACK_TIMEOUT_SEC: cfg.EV_ACK_TIMEOUT_SEC,
+      START_RESEND_SEC: cfg.EV_START_RESEND_SEC,
+      STOP_RESEND_SEC: cfg.EV_STOP_RESEND_SEC,
+      PAYMENT_REDRIVE_SEC: cfg.EV_PAYMENT_REDRIVE_SEC,
+      REDRIVE_ESCALATE_AFTER: cfg.EV_REDRIVE_ESCALATE_AFTER,
       LIVE_PUBLISH_INTERVAL_SEC: Math.max(0.5, cfg.EV_REPORT_MS / 1000),
     };
 
@@ -232,6 +253,10 @@ export async function startLocalStack(
 
     deps = await buildDeps(config);
     const built = deps;
+    if (cfg.EV_DYNAMODB_WIRE === 'direct') {
+      const wire = attachDirectWire(built.storeClient, () => (ddbNow ?? ddb).endpoint);
+      stops.push(async () => wire.close());
+    }
     const webhookFn = stripeWebhook({
       events: await built.paymentEvents(),
       processed: built.ports.processedEvents,
@@ -312,6 +337,21 @@ export async function startLocalStack(
       iotData: iot.publishEndpoint,
       dynamodb: ddb.endpoint,
     };
+    const children: Record<string, number> = { dynamodb: ddb.pid, 'cognito-local': cognito.pid };
+    const portOf = (url: string) => Number(new URL(url).port);
+    const restartBroker = async ({ downMs = 0 } = {}) => {
+      const ports = { mqttPort: portOf(iot.mqttUrl), wsPort: portOf(iot.wsUrl), httpPort: portOf(iot.publishEndpoint) };
+      await iot.close();
+      await new Promise((r) => setTimeout(r, downMs));
+      iot = await startLocalIot({ ...iotOptions, ...ports });
+    };
+    const restartDynamoDb = async ({ downMs = 0 } = {}) => {
+      const current = ddbNow ?? ddb;
+      await current.stop();
+      await new Promise((r) => setTimeout(r, downMs));
+      ddbNow = await startStackDynamoDb({ ...cfg, EV_PORT_DYNAMODB: current.port });
+      children.dynamodb = ddbNow.pid;
+    };
     return {
       urls,
       deps: built,
@@ -319,7 +359,10 @@ export async function startLocalStack(
       stations: seeds,
       simulator: sim,
       cognitoPool: { endpoint: cognito.endpoint, userPoolId: cognito.userPoolId, dataDir: cognito.dataDir },
-      children: { dynamodb: ddb.pid, 'cognito-local': cognito.pid },
+      children,
+      ...(stripe ? { stripe } : {}),
+      restartBroker,
+      restartDynamoDb,
       status: async () => ({
         stationsSimulated: sim.stats(),
         stationEvents: stationHandler.counters,

@@ -30,15 +30,17 @@ export async function startSimulatedStations(opts: {
     reportMs: { charging: opts.reportMs, idle: Math.max(opts.reportMs, 60_000) },
   });
   if (opts.stations.length > 0) {
-    const { online } = await fleet.start(15_000);
+    // Each connect costs the backend a presence write: on a busy machine 500 stations took > 15 s.
+    const { online } = await fleet.start(Math.max(15_000, opts.stations.length * 100));
     if (online < opts.stations.length) {
       await fleet.stop();
       throw new Error(`only ${online} of ${opts.stations.length} simulated stations came online`);
     }
   }
   const file = opts.registerFile;
+  let lastSaved = '';
   const persist = () => {
-    if (file) saveRegisters(file, fleet);
+    if (file) lastSaved = saveRegisters(file, fleet, lastSaved);
   };
   // Real meters keep their register in non-volatile memory; the simulated ones save it often enough
   // that a `kill -9` of the whole stack loses at most a fraction of a second of metered energy.
@@ -68,9 +70,13 @@ function loadRegisters(file: string): Record<string, number> {
   }
 }
 
-function saveRegisters(file: string, fleet: Fleet): void {
+/** Writes the registers unless they are what was saved last (idle meters cost no disk writes). */
+function saveRegisters(file: string, fleet: Fleet, last: string): string {
   const out: Record<string, number> = {};
   for (const { station } of fleet.nodes) out[station.id] = station.registerWh;
-  writeFileSync(`${file}.tmp`, JSON.stringify(out));
+  const text = JSON.stringify(out);
+  if (text === last) return last;
+  writeFileSync(`${file}.tmp`, text);
   renameSync(`${file}.tmp`, file);
+  return text;
 }

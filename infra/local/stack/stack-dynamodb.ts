@@ -9,9 +9,12 @@ import type { LocalConfig } from './local-config.js';
 
 export const dynamoDbPidFile = (dataDir: string) => join(dataDir, 'dynamodb.pid');
 
-export function startStackDynamoDb(cfg: Pick<LocalConfig, 'dataDir' | 'EV_PORT_DYNAMODB'>): Promise<DynamoDbLocal> {
+export function startStackDynamoDb(
+  cfg: Pick<LocalConfig, 'dataDir' | 'EV_PORT_DYNAMODB'> & Partial<Pick<LocalConfig, 'EV_DYNAMODB_JAVA_OPTS'>>,
+): Promise<DynamoDbLocal> {
   return startDynamoDbLocal({
     port: cfg.EV_PORT_DYNAMODB,
+    ...(cfg.EV_DYNAMODB_JAVA_OPTS ? { javaOptions: cfg.EV_DYNAMODB_JAVA_OPTS } : {}),
     dataDir: join(cfg.dataDir, 'dynamodb'),
     pidFile: dynamoDbPidFile(cfg.dataDir),
   });

@@ -19,6 +19,10 @@ function flat(h: IncomingHttpHeaders): Record<string, string> {
   return out;
 }
 
+/** Stripe's events are a few KB; 1 MiB is far above any genuine delivery. */
+const MAX_BODY_BYTES = 1_048_576;
+const DRAIN_LIMIT_BYTES = 8 * MAX_BODY_BYTES;
+
 export async function startFunctionUrl(opts: {
   host: string;
   port: number;
@@ -34,10 +38,17 @@ export async function startFunctionUrl(opts: {
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > 1_048_576) req.destroy();
-      else chunks.push(c);
+      // Past the limit the body is read and discarded so the sender gets a clear 413, not a reset;
+      // far past it the connection is cut (nobody sends 8 MiB of webhook in good faith).
+      if (size > DRAIN_LIMIT_BYTES) req.destroy();
+      else if (size <= MAX_BODY_BYTES) chunks.push(c);
     });
     req.on('end', () => {
+      if (size > MAX_BODY_BYTES) {
+        res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
+        res.end(JSON.stringify({ error: 'payload too large', limitBytes: MAX_BODY_BYTES }));
+        return;
+      }
       const body = Buffer.concat(chunks);
       opts
         .handler({

@@ -17,6 +17,8 @@ export const DriversConfig = z.object({
   clientId: z.string(),
   stationIds: z.array(z.string()),
   seconds: z.number(),
+  /** Unmeasured loops after the first session, so the JIT (Node's and DynamoDB Local's JVM) reaches steady state. */
+  warmupSeconds: z.number(),
   chargeMs: z.number(),
   timeoutMs: z.number(),
   card: z.string(),
@@ -71,22 +73,27 @@ export async function runDrivers(cfg: DriversConfig): Promise<void> {
     );
     const opts = { chargeMs: cfg.chargeMs, timeoutMs: cfg.timeoutMs, card: cfg.card };
     const stationOf = (i: number): string => cfg.stationIds[i] ?? '';
+    /** Every driver runs sessions back to back for `seconds`; results go to `into`. */
+    const loop = async (seconds: number, into: SessionResult[]) => {
+      const endAt = performance.now() + seconds * 1000;
+      await Promise.all(
+        drivers.map(async (d, i) => {
+          while (performance.now() < endAt) {
+            const r = await runSession(d, stationOf(i), opts);
+            into.push(r);
+            if (r.error) break; // the station may be stuck with this session: this driver stops
+          }
+        }),
+      );
+    };
     const warmup = await mapLimit(drivers, 8, (d, i) => runSession(d, stationOf(i), opts));
+    await loop(cfg.warmupSeconds, warmup);
     const go = new Promise<void>((resolve) => process.once('message', () => resolve()));
     send({ type: 'warm', warmup });
     await go;
     const t0 = performance.now();
-    const endAt = t0 + cfg.seconds * 1000;
     const measured: SessionResult[] = [];
-    await Promise.all(
-      drivers.map(async (d, i) => {
-        while (performance.now() < endAt) {
-          const r = await runSession(d, stationOf(i), opts);
-          measured.push(r);
-          if (r.error) break; // the station may be stuck with this session: this driver stops
-        }
-      }),
-    );
+    await loop(cfg.seconds, measured);
     send({ type: 'done', measured, elapsedS: (performance.now() - t0) / 1000 });
   } catch (e) {
     send({ type: 'failed', error: e instanceof Error ? (e.stack ?? e.message) : String(e) });

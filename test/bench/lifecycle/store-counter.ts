@@ -12,14 +12,45 @@ export interface StoreCounter {
   reset(): void;
 }
 
-export function countStoreCalls(client: DynamoDBClient): StoreCounter {
+/** `trace` (BENCH_TRACE_CALLS=N) prints the first N calls with their key and expression, to see the sequence. */
+export function countStoreCalls(
+  client: DynamoDBClient,
+  trace?: { limit: number; print: (line: string) => void },
+): StoreCounter {
   let counts = new Map<string, number>();
+  let traced = 0;
+  const t0 = performance.now();
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      const input = args.input as { TableName?: unknown };
+      const input = args.input as {
+        TableName?: unknown;
+        Key?: unknown;
+        UpdateExpression?: unknown;
+        ConditionExpression?: unknown;
+      };
       const table = typeof input.TableName === 'string' ? ` ${input.TableName}` : '';
       const name = `${(context.commandName ?? 'unknown').replace(/Command$/, '')}${table}`;
       counts.set(name, (counts.get(name) ?? 0) + 1);
+      if (trace && traced < trace.limit) {
+        traced++;
+        const what = JSON.stringify({
+          key: input.Key,
+          update: input.UpdateExpression,
+          cond: input.ConditionExpression,
+        });
+        const from = (new Error().stack ?? '')
+          .split('\n')
+          .filter((l) => /functions\/src|infra\/local/.test(l) && !/direct-wire|item-reader/.test(l))
+          .slice(0, 4)
+          .map((l) =>
+            l
+              .trim()
+              .replace(/^at /, '')
+              .replace(/\(.*\/(functions|infra)\//, '($1/'),
+          )
+          .join(' < ');
+        trace.print(`  [${(performance.now() - t0).toFixed(1)} ms] ${name} ${what.slice(0, 160)} ← ${from}`);
+      }
       return next(args);
     },
     { step: 'initialize', name: 'benchStoreCallCounter' },

@@ -45,5 +45,13 @@ export function backends(dynamo: DynamoHarness): Backend[] {
         return makeDynamoDbRepositories(doc, names);
       },
     },
+    {
+      // What the local stack runs: the same repositories over the direct wire instead of the SDK's stack.
+      name: 'dynamodb direct wire',
+      async make() {
+        const { directDoc, names } = await dynamo.freshTables();
+        return makeDynamoDbRepositories(directDoc, names);
+      },
+    },
   ];
 }

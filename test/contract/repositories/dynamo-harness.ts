@@ -4,12 +4,15 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll } from 'vitest';
 import { documentClient } from '../../../functions/src/adapters/dynamodb/dynamodb-repositories.js';
 import { createTables, type TableNames, tableNames } from '../../../functions/src/adapters/dynamodb/tables.js';
+import { attachDirectWire, type DirectWire } from '../../../infra/local/dynamodb/direct-wire.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../../infra/local/dynamodb/dynamodb-local.js';
 import { localDynamoDbClient } from '../../../infra/local/dynamodb/local-client.js';
 
 export interface DynamoTables {
   client: DynamoDBClient;
   doc: DynamoDBDocumentClient;
+  /** The same tables through the local stack's direct wire (infra/local/dynamodb/direct-wire.ts). */
+  directDoc: DynamoDBDocumentClient;
   names: TableNames;
   endpoint: string;
 }
@@ -26,11 +29,14 @@ export interface DynamoHarness {
 export function dynamoHarness(): DynamoHarness {
   let local: Promise<DynamoDbLocal> | undefined;
   let client: DynamoDBClient | undefined;
+  let wired: { client: DynamoDBClient; wire: DirectWire } | undefined;
   let sets = 0;
   const runId = randomBytes(3).toString('hex');
 
   afterAll(async () => {
     client?.destroy();
+    wired?.wire.close();
+    wired?.client.destroy();
     if (local) await (await local).stop();
   });
 
@@ -39,10 +45,14 @@ export function dynamoHarness(): DynamoHarness {
       local ??= startDynamoDbLocal();
       const { endpoint } = await local;
       client ??= localDynamoDbClient(endpoint);
+      if (!wired) {
+        const direct = localDynamoDbClient(endpoint);
+        wired = { client: direct, wire: attachDirectWire(direct, () => endpoint) };
+      }
       sets += 1;
       const names = tableNames(`t${runId}-${sets}-`);
       await createTables(client, names);
-      return { client, doc: documentClient(client), names, endpoint };
+      return { client, doc: documentClient(client), directDoc: documentClient(wired.client), names, endpoint };
     },
   };
 }

@@ -129,5 +129,15 @@ export function stationRepositoryContract(make: () => Promise<Repositories>): vo
       await repos.stations.updatePresence('st_ghost', { online: true }, at(1));
       expect(await repos.stations.get('st_ghost')).toBeUndefined();
     });
+
+    it('drops a signal older than the one applied (two handled at once must not land out of order)', async () => {
+      const s = aStation();
+      await repos.stations.put(s);
+      await repos.stations.updatePresence(s.id, { breaker: 'open', lastSeenAt: at(5) }, at(5));
+      await repos.stations.updatePresence(s.id, { breaker: 'closed', lastSeenAt: at(4) }, at(6));
+      expect(await repos.stations.get(s.id)).toMatchObject({ breaker: 'open', lastSeenAt: at(5), updatedAt: at(5) });
+      await repos.stations.updatePresence(s.id, { breaker: 'closed', lastSeenAt: at(5) }, at(7));
+      expect(await repos.stations.get(s.id)).toMatchObject({ breaker: 'closed', updatedAt: at(7) });
+    });
   });
 }

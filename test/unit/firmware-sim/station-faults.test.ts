@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { EvBattery } from '../../../firmware-sim/src/ev-battery.js';
 import { cmd, rig } from './sim-fixture.js';
 
 describe('offline behaviour', () => {
@@ -50,6 +51,58 @@ describe('offline behaviour', () => {
     sched.advance(121_000);
     expect(station.cp.breaker).toBe('open');
     expect(station.registerWh).toBe(50);
+  });
+
+  it('answers an open that waited out its offline cap with the end it recorded, not the time it arrived', () => {
+    const { sched, link, station } = rig({ preset: 'breaker-100v-1.5kw', offlineCap: { maxWh: 100_000, maxSec: 120 } });
+    station.handleCommand(cmd(sched.now(), 'close', 's1'));
+    link.online = false;
+    station.onLinkDown();
+    sched.advance(30 * 60_000); // the cap ends it 2 min in; the driver's stop waits in the queue for 30 min
+    link.online = true;
+    station.onLinkUp();
+    const open = cmd(sched.now(), 'open', 's1', { cmdId: 'stop-1' });
+    station.handleCommand(open);
+    sched.advance(10_000);
+    const [end] = link.sessionEnds();
+    const ack = link.acks().find((a) => a.cmdId === 'stop-1');
+    expect(end).toMatchObject({ reason: 'offlineCap', stopRegisterWh: 50 });
+    expect(ack).toMatchObject({ cmdId: 'stop-1', action: 'open', ok: true, reason: 'sessionEnded', breaker: 'open' });
+    expect(ack?.ended).toEqual({ stopRegisterWh: end?.stopRegisterWh, endedAt: end?.endedAt, reason: 'offlineCap' });
+    expect(Date.parse(ack?.at ?? '') - Date.parse(end?.endedAt ?? '')).toBe(28 * 60_000);
+    // The watchdog's re-send gets the same answer; nothing restarts or ends twice.
+    station.handleCommand(open);
+    expect(link.acks().filter((a) => a.cmdId === 'stop-1')).toEqual([ack, ack]);
+    expect(link.sessionEnds()).toHaveLength(1);
+  });
+
+  it('still answers an open for a session it ended, while it serves the next one, without touching that one', () => {
+    const { sched, link, station } = rig();
+    station.handleCommand(cmd(sched.now(), 'close', 's1'));
+    sched.advance(60_000);
+    station.unplugEv();
+    station.plugEv(new EvBattery({ capacityWh: 40_000, socPct: 50, maxAcceptW: 6_600 }));
+    station.handleCommand(cmd(sched.now(), 'close', 's2'));
+    station.handleCommand(cmd(sched.now(), 'open', 's1'));
+    expect(link.acks().at(-1)).toMatchObject({
+      sessionId: 's1',
+      ok: true,
+      reason: 'sessionEnded',
+      breaker: 'closed',
+      ended: { stopRegisterWh: 50, reason: 'evDisconnected' },
+    });
+    expect(station.sessionId).toBe('s2');
+  });
+
+  it('adds nothing to the ack of an open that ends a running session, or finds nothing to open', () => {
+    const { sched, link, station } = rig();
+    station.handleCommand(cmd(sched.now(), 'open', 's0'));
+    station.handleCommand(cmd(sched.now(), 'close', 's1'));
+    station.handleCommand(cmd(sched.now(), 'open', 's1'));
+    for (const ack of link.acks()) {
+      expect(ack.ended).toBeUndefined();
+      expect(ack.reason).toBeUndefined();
+    }
   });
 });
 

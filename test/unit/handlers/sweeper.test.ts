@@ -8,9 +8,11 @@ import { harness, value } from '../use-cases/harness.js';
 const EMPTY: SweepReport = {
   failedToStart: [],
   cancelled: [],
+  resentClose: [],
   resentOpen: [],
   redrivenCharges: [],
   reconciled: [],
+  escalated: [],
   releasedStations: [],
   errors: [],
 };
@@ -32,14 +34,39 @@ describe('sweeper', () => {
         fields: {
           failedToStart: 1,
           cancelled: 0,
+          resentClose: 0,
           resentOpen: 0,
           redrivenCharges: 0,
           reconciled: 0,
+          escalated: 0,
           releasedStations: 0,
           errors: 0,
         },
       },
     ]);
+  });
+
+  it('re-sends a stuck stop on each run past its delay and counts the one escalation in the log line', async () => {
+    const h = harness({ stopResendAfterMs: 30_000, redriveEscalateAfter: 2 });
+    await h.addStation('TKY-001');
+    await h.driverWithCard('drv-1');
+    const { session } = value(await h.uc.startCharge({ driverId: 'drv-1', stationId: 'TKY-001', startKey: 'k1' }));
+    value(await h.ackClose(session.id, 1_000));
+    value(await h.uc.stopCharge({ driverId: 'drv-1', sessionId: session.id }));
+    const handler = makeHandler({ sweepStale: h.uc.sweepStale, logger: h.logger });
+    const runs = [];
+    for (let i = 0; i < 3; i++) {
+      h.clock.advance(30_000);
+      runs.push(await handler());
+    }
+    expect(runs.map((r) => [r.resentOpen.length, r.escalated.length])).toEqual([
+      [1, 0],
+      [1, 1],
+      [0, 0], // escalated: the next try waits 10 × 30 s
+    ]);
+    expect(h.alerts.withCode('STUCK_STOPPING').map((a) => a.sessionId)).toEqual([session.id]);
+    const lines = h.logger.records.filter((r) => r.msg === 'sweep finished');
+    expect(lines.map((r) => r.fields?.escalated)).toEqual([0, 1, 0]);
   });
 
   it('warns with the errors when some items failed, and still returns the report', async () => {

@@ -25,7 +25,7 @@ export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
  */
 export function makeDynamoDbRepositories(
   doc: DynamoDBDocumentClient,
-  tables: TableNames,
+  tables: Omit<TableNames, 'redriveTries' | 'anomalies'>,
   opts: { eventTtlSeconds?: number } = {},
 ): DynamoDbRepositories {
   const reader = new ItemReader(doc);

@@ -1,12 +1,16 @@
 import { type DynamoDBDocumentClient, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Station } from '../../domain/station.js';
+import { type Station, type StationObservation, withObservation } from '../../domain/station.js';
 import type { PresencePatch, StationRepository } from '../../ports/station-repository.port.js';
 import { ItemReader } from './item-reader.js';
-import { stationSchema, withoutUndefined } from './item-schemas.js';
+import { stationObservationsSchema, stationSchema, withoutUndefined } from './item-schemas.js';
 import { guarded, wrapped } from './store-errors.js';
 import type { TableNames } from './tables.js';
 
 const PRESENCE_FIELDS = ['online', 'breaker', 'powerW', 'lastSeenAt', 'fault'] as const;
+/** Observations are rare (faults, a register going backwards); a few optimistic rounds always suffice. */
+const MAX_OBSERVATION_ROUNDS = 5;
+/** Not a Station field: the optimistic-concurrency counter of the observations list. */
+const OBSERVED_SEQ = 'observedSeq';
 /** Scan pages are ≤ 1 MB (thousands of stations each); the bound only stops a runaway loop. */
 const MAX_SCAN_PAGES = 1_000;
 
@@ -122,12 +126,52 @@ export class DynamoDbStationRepository implements StationRepository {
             TableName: this.tables.stations,
             Key: { id: stationId },
             UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
-            ConditionExpression: 'attribute_exists(#id)',
+            // Two signals handled at once both pass the caller's staleness check: the older one must
+            // not land last (a reconnect's `state` closed overwrote the open right behind it; soak bench).
+            ConditionExpression:
+              patch.lastSeenAt === undefined
+                ? 'attribute_exists(#id)'
+                : 'attribute_exists(#id) AND (attribute_not_exists(#lastSeenAt) OR #lastSeenAt <= :lastSeenAt)',
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
           }),
         ),
       () => undefined,
     );
+  }
+
+  /** Read, append, and write back iff no other observation landed meanwhile (the counter moved). */
+  async recordObservation(stationId: string, observation: StationObservation): Promise<void> {
+    const table = this.tables.stations;
+    for (let round = 0; round < MAX_OBSERVATION_ROUNDS; round++) {
+      const item = await wrapped('recordObservation', table, () =>
+        this.reader.get(table, stationId, ['id', 'observations', OBSERVED_SEQ]),
+      );
+      if (!item) return;
+      const seq = typeof item[OBSERVED_SEQ] === 'number' ? item[OBSERVED_SEQ] : 0;
+      const current = stationObservationsSchema.parse(item.observations);
+      const next = withObservation(current, observation);
+      if (!next) return;
+      const written = await guarded(
+        'recordObservation',
+        table,
+        async () => {
+          await this.doc.send(
+            new UpdateCommand({
+              TableName: table,
+              Key: { id: stationId },
+              UpdateExpression: 'SET #obs = :obs, #seq = :next',
+              ConditionExpression: 'attribute_exists(#id) AND (attribute_not_exists(#seq) OR #seq = :seq)',
+              ExpressionAttributeNames: { '#id': 'id', '#obs': 'observations', '#seq': OBSERVED_SEQ },
+              ExpressionAttributeValues: { ':obs': withoutUndefined(next), ':seq': seq, ':next': seq + 1 },
+            }),
+          );
+          return true;
+        },
+        () => false,
+      );
+      if (written) return;
+    }
+    throw new Error(`recordObservation on ${stationId}: too many concurrent writers`);
   }
 }

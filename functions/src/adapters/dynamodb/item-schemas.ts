@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Driver } from '../../domain/driver.js';
 import type { LedgerEntry } from '../../domain/ledger.js';
 import { type ExposureCap, type LiveReading, SESSION_STATES, type Session } from '../../domain/session.js';
-import type { Station } from '../../domain/station.js';
+import type { Station, StationObservation } from '../../domain/station.js';
 import type { Tariff } from '../../domain/tariff.js';
 
 /**
@@ -96,6 +96,19 @@ export const driverSchema: z.ZodType<Driver> = z.object({
   updatedAt: z.string(),
 } satisfies ShapeOf<Driver>);
 
+export const stationObservationsSchema: z.ZodType<StationObservation[] | undefined> = z
+  .array(
+    z.object({
+      code: z.string(),
+      at: z.string(),
+      sessionId: z.string().optional(),
+      detail: z.string().optional(),
+      registerWh: z.number().optional(),
+      previousWh: z.number().optional(),
+    } satisfies ShapeOf<StationObservation>),
+  )
+  .optional();
+
 export const stationSchema: z.ZodType<Station> = z.object({
   id: z.string(),
   name: z.string(),
@@ -110,6 +123,7 @@ export const stationSchema: z.ZodType<Station> = z.object({
   fault: z.string().optional(),
   powerW: z.number().optional(),
   lastSeenAt: z.string().optional(),
+  observations: stationObservationsSchema,
   updatedAt: z.string(),
 } satisfies ShapeOf<Station>);
 

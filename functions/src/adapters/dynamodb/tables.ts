@@ -11,7 +11,7 @@ import {
  * The table layout, shared by the CDK stack and the local stack so both create the same tables.
  * Every key attribute is a string. Billing is on demand in the cloud.
  */
-export type TableKey = 'sessions' | 'drivers' | 'stations' | 'processedEvents';
+export type TableKey = 'sessions' | 'drivers' | 'stations' | 'processedEvents' | 'redriveTries' | 'anomalies';
 export type TableNames = Record<TableKey, string>;
 
 export interface KeyAttribute {
@@ -35,6 +35,8 @@ export interface TableSpec {
 
 export const SESSIONS_BY_DRIVER = 'byDriver';
 export const SESSIONS_BY_STATE = 'byState';
+/** Anomalies by review status (`open` / `reviewed`), newest first. */
+export const ANOMALIES_BY_STATUS = 'byStatus';
 
 /** Attribute names of a session item (see session-item.ts). */
 export const SESSION_ATTR = {
@@ -77,9 +79,34 @@ export const TABLE_SPECS: Record<TableKey, TableSpec> = {
     globalSecondaryIndexes: [],
     timeToLiveAttribute: 'expiresAt',
   },
+  // The sweeper's count of re-drive tries per stuck step (dynamodb-redrive-tries.ts).
+  redriveTries: {
+    partitionKey: { name: 'id', type: 'S' },
+    globalSecondaryIndexes: [],
+    timeToLiveAttribute: 'expiresAt',
+  },
+  // Reconciliation's findings (dynamodb-anomaly-repository.ts): kept, never expired.
+  anomalies: {
+    partitionKey: { name: 'id', type: 'S' },
+    globalSecondaryIndexes: [
+      {
+        indexName: ANOMALIES_BY_STATUS,
+        partitionKey: { name: 'status', type: 'S' },
+        sortKey: { name: 'foundAt', type: 'S' },
+        nonKeyAttributes: ['anomaly', 'review'],
+      },
+    ],
+  },
 };
 
-export const TABLE_KEYS: readonly TableKey[] = ['sessions', 'drivers', 'stations', 'processedEvents'];
+export const TABLE_KEYS: readonly TableKey[] = [
+  'sessions',
+  'drivers',
+  'stations',
+  'processedEvents',
+  'redriveTries',
+  'anomalies',
+];
 
 /** Table names for one deployment or test run, e.g. `tableNames('evc-dev-')`. */
 export function tableNames(prefix: string): TableNames {
@@ -88,6 +115,8 @@ export function tableNames(prefix: string): TableNames {
     drivers: `${prefix}drivers`,
     stations: `${prefix}stations`,
     processedEvents: `${prefix}processed-events`,
+    redriveTries: `${prefix}redrive-tries`,
+    anomalies: `${prefix}anomalies`,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Station } from '../../domain/station.js';
+import { type Station, type StationObservation, withObservation } from '../../domain/station.js';
 import type { PresencePatch, StationRepository } from '../../ports/station-repository.port.js';
 
 /** Stations in a Map; claim and release are check-and-set without an `await` in between. */
@@ -39,7 +39,15 @@ export class MemoryStationRepository implements StationRepository {
   async updatePresence(stationId: string, patch: PresencePatch, at: string): Promise<void> {
     const row = this.rows.get(stationId);
     if (!row) return;
+    // As the DynamoDB adapter: a signal older than the one already applied is dropped.
+    if (patch.lastSeenAt !== undefined && row.lastSeenAt !== undefined && row.lastSeenAt > patch.lastSeenAt) return;
     Object.assign(row, structuredClone(patch));
     row.updatedAt = at;
+  }
+
+  async recordObservation(stationId: string, observation: StationObservation): Promise<void> {
+    const row = this.rows.get(stationId);
+    const next = row && withObservation(row.observations, structuredClone(observation));
+    if (row && next) row.observations = next;
   }
 }

@@ -8,6 +8,7 @@ import { MemoryLogger } from './memory-logger.js';
 import { MemoryPaymentEvents } from './memory-payment-events.js';
 import { MemoryPaymentGateway } from './memory-payment-gateway.js';
 import { MemoryProcessedEvents } from './memory-processed-events.js';
+import { MemoryRedriveTries } from './memory-redrive-tries.js';
 import { MemorySessionRepository } from './memory-session-repository.js';
 import { MemoryStationRepository } from './memory-station-repository.js';
 
@@ -25,6 +26,7 @@ export interface MemoryWorld {
   paymentEvents: MemoryPaymentEvents;
   breaker: MemoryBreakerControl;
   live: MemoryLivePublisher;
+  redriveTries: MemoryRedriveTries;
 }
 
 export function makeMemoryWorld(start?: Date | string): MemoryWorld {
@@ -44,5 +46,6 @@ export function makeMemoryWorld(start?: Date | string): MemoryWorld {
     paymentEvents: new MemoryPaymentEvents('whsec_memory', now),
     breaker: new MemoryBreakerControl(),
     live: new MemoryLivePublisher(),
+    redriveTries: new MemoryRedriveTries(),
   };
 }

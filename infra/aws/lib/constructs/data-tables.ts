@@ -9,6 +9,8 @@ const PASCAL: Record<TableKey, string> = {
   drivers: 'Drivers',
   stations: 'Stations',
   processedEvents: 'ProcessedEvents',
+  redriveTries: 'RedriveTries',
+  anomalies: 'Anomalies',
 };
 
 /** The tables the DynamoDB adapters use: on-demand, point-in-time recovery, kept in production. */
@@ -40,6 +42,8 @@ export class DataTables extends Construct {
       drivers: make('drivers'),
       stations: make('stations'),
       processedEvents: make('processedEvents'),
+      redriveTries: make('redriveTries'),
+      anomalies: make('anomalies'),
     };
   }
 }

@@ -56,6 +56,11 @@ export class ChargingApi extends Construct {
         additionalAuthorizationModes: [{ authorizationType: AuthorizationType.IAM }],
       },
       xrayEnabled: true,
+      // A hostile document costs no more than a fair one: the same two limits the local server enforces
+      // (infra/local/appsync/query-limits.ts; test/infra checks they agree). Only root fields have
+      // resolvers here, so 10 resolvers is 10 root fields, as locally.
+      queryDepthLimit: 10,
+      resolverCountLimit: 10,
     });
     // Logging wired on the L1: the L2's logConfig always adds a log-retention Lambda and a role
     // with an AWS managed policy; here the role may write to this API's log group only.
