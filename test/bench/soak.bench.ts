@@ -6,12 +6,13 @@
  * → PAID at a steady modest rate on random free stations, while random faults are switched on
  * throughout from a seeded plan (soak/fault-plan.ts, applied by soak/fault-driver.ts): station ack loss
  * and duplicate acks, station disconnects, Stripe 5xx and timeouts, duplicated and delayed webhooks.
- * RSS of this (the stack's) process is sampled every 10 s; growth is judged after the first 20 % (warm-up).
+ * RSS of this (the stack's) process is sampled every 10 s, each time right after a full GC, and growth is
+ * judged after the first 20 % (warm-up); the V8 heap in use after that GC is reported beside it.
  * At the end the faults stop, in-flight sessions get time to settle (the sweeper re-drives them), the
  * store, processor and stations are audited (soak/soak-audit.ts) and each anomaly is classified as
  * injected (its session or station was exposed to a fault) or unexplained.
  * The LAST line of output is one JSON object: {stations, minutes, seed, sessions, faultsInjected,
- * anomalies, unexplainedAnomalies, energizeP99Ms, paidP99Ms, rssWarmMb, rssEndMb, rssGrowthPct, lostOrDoubled}.
+ * anomalies, unexplainedAnomalies, energizeP99Ms, paidP99Ms, rssWarmMb, rssEndMb, rssGrowthPct, lostOrDoubled} (plus heapWarmMb, heapEndMb).
  * Options: --seed N, --drivers 24, --rate 2 (session starts/s), --faults-per-min 6, --charge-ms 2000,
  * --report-ms 1000, --settle-s 180, --sample-s 10.
  */
@@ -21,6 +22,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { tableNames } from '../../functions/src/adapters/dynamodb/tables.js';
@@ -98,6 +101,13 @@ const WARMUP_SHARE = 0.2;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
+/** A full V8 collection on demand, without needing `--expose-gc` on the command line. */
+const fullGc: () => void = (() => {
+  setFlagsFromString('--expose-gc');
+  const gc: unknown = runInNewContext('gc');
+  return typeof gc === 'function' ? () => void gc() : () => undefined;
+})();
+
 async function setBenchTariffs(stack: LocalStack): Promise<void> {
   const doc = DynamoDBDocumentClient.from(stack.deps.storeClient);
   const table = tableNames('ev-').stations;
@@ -137,7 +147,10 @@ async function main(): Promise<void> {
     EV_DYNAMODB_JAVA_OPTS: process.env.BENCH_JAVA_OPTS ?? '-Xmx512m -XX:+UseSerialGC',
   });
   log(`starting the local stack (store on disk in ${dataDir})…`);
-  const stack = await startLocalStack({ ...cfg, dataDir }, (line) => log(`  ${line}`));
+  const stack = await startLocalStack({ ...cfg, dataDir }, (line) => log(`  ${line}`)).catch(async (e: unknown) => {
+    await rm(dataDir, { recursive: true, force: true });
+    throw e;
+  });
   let child: ChildProcess | undefined;
   let faults: FaultDriver | undefined;
   let sampler: NodeJS.Timeout | undefined;
@@ -211,9 +224,15 @@ async function main(): Promise<void> {
     const samples: RssSample[] = [];
     const jvm: RssSample[] = [];
     const t0 = Date.now();
+    const heap: RssSample[] = [];
     const sample = (): void => {
       const tMs = Date.now() - t0;
-      samples.push({ tMs, rssBytes: process.memoryUsage().rss });
+      // A full collection first: otherwise each sample lands at a random point of V8's heap sawtooth
+      // (a 10-minute trial run swung 218 → 344 → 271 MB between collections) and growth means nothing.
+      fullGc();
+      const mem = process.memoryUsage();
+      samples.push({ tMs, rssBytes: mem.rss });
+      heap.push({ tMs, rssBytes: mem.heapUsed });
       const j = stack.children.dynamodb === undefined ? undefined : rssOfPid(stack.children.dynamodb);
       if (j !== undefined) jvm.push({ tMs, rssBytes: j });
     };
@@ -268,6 +287,7 @@ async function main(): Promise<void> {
     const paid = ok.flatMap((r) => (r.result.paidMs === undefined ? [] : [r.result.paidMs]));
     const growth = rssGrowth(samples, durationMs * WARMUP_SHARE);
     const jvmGrowth = rssGrowth(jvm, durationMs * WARMUP_SHARE);
+    const heapGrowth = rssGrowth(heap, durationMs * WARMUP_SHARE);
 
     log(
       `sessions by final state: ${JSON.stringify(result.byState)}; succeeded PaymentIntents ${result.succeededIntents}`,
@@ -281,6 +301,7 @@ async function main(): Promise<void> {
     for (const x of classified.unexplained.slice(0, 30)) log(`  UNEXPLAINED: ${x.kind} ${x.subject} — ${x.detail}`);
     log(
       `RSS (stack process) samples ${samples.map((s) => Math.round(s.rssBytes / 2 ** 20)).join(' ')} MB; ` +
+        `V8 heap used after GC ${heap.map((s) => Math.round(s.rssBytes / 2 ** 20)).join(' ')} MB; ` +
         `DynamoDB Local JVM ${jvmGrowth ? `${jvmGrowth.warmMb} → ${jvmGrowth.endMb} MB` : 'n/a'}`,
     );
     log(
@@ -301,6 +322,8 @@ async function main(): Promise<void> {
       rssWarmMb: growth?.warmMb ?? null,
       rssEndMb: growth?.endMb ?? null,
       rssGrowthPct: growth?.growthPct ?? null,
+      heapWarmMb: heapGrowth?.warmMb ?? null,
+      heapEndMb: heapGrowth?.endMb ?? null,
       lostOrDoubled: result.lostOrDoubled,
     };
     summaryLine = JSON.stringify(summary);

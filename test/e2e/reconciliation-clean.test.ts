@@ -212,10 +212,11 @@ describe('reconciliation after a clean run', () => {
     // Every lane's station ended free with its breaker open.
     for (const lane of lanes) {
       const st = await t.stack.deps.ports.stations.get(lane.stationId);
-      expect(st).toMatchObject({ breaker: 'open', activeSessionId: undefined });
+      expect(st?.breaker).toBe('open');
+      expect(st?.activeSessionId).toBeUndefined();
     }
     console.info(
       `clean run: ${SESSIONS} sessions driven in ${drivenMs} ms, settled+reconciled in ${Date.now() - began - drivenMs} ms`,
     );
-  }, 240_000);
+  }, 300_000);
 });

@@ -143,11 +143,6 @@ describe('re-drive watchdog', () => {
     const done = await until(session.id, charged, 30_000);
     expect(done.stopRegisterWh).toBe(n.station.registerWh);
     expect(await alertsOf(session.id)).toHaveLength(1);
-    for (let i = 0; i < 6; i++) {
-      const st = await t.stack.deps.ports.stations.get('TKY-SBY-01');
-      note(`DEBUG ${session.id} record breaker=${st?.breaker} lastSeen=${st?.lastSeenAt} active=${st?.activeSessionId} sim=${n.station.sessionId}`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
   }, 90_000);
 
   it('re-reads the PaymentIntent when the payment webhook is lost, alerts after N failed tries, settles once', async () => {
@@ -180,8 +175,6 @@ describe('re-drive watchdog', () => {
   }, 90_000);
 
   it('ends with nothing lost, doubled or stuck', async () => {
-    const st = await t.stack.deps.ports.stations.get('TKY-SBY-01');
-    note(`DEBUG2 record breaker=${st?.breaker} lastSeen=${st?.lastSeenAt} updated=${st?.updatedAt} active=${st?.activeSessionId} sim=${node('TKY-SBY-01').station.sessionId}`);
     await expectHealthy(t);
   }, 60_000);
 });

@@ -78,6 +78,7 @@ describe('Stripe secrets', () => {
       'station-events',
       'post-confirmation',
       'sweeper',
+      'reconcile',
     ]);
   });
 
@@ -88,13 +89,23 @@ describe('Stripe secrets', () => {
 });
 
 describe('DynamoDB access', () => {
-  it('queries only reads, and only sessions, drivers and stations', () => {
-    const st = statementsOf(s.resources, fn('queries')).filter((x) =>
-      actionsOf(x).some((a) => a.startsWith('dynamodb:')),
-    );
-    expect(st.flatMap(actionsOf).filter((a) => (DYNAMODB_WRITE_ACTIONS as readonly string[]).includes(a))).toEqual([]);
-    const tables = new Set(st.flatMap(resourcesOf).map((r) => JSON.stringify(r).match(/Data(\w+?)[0-9A-F]{8}/)?.[1]));
-    expect([...tables].sort()).toEqual(['Drivers', 'Sessions', 'Stations']);
+  const tablesOf = (st: Statement[]) =>
+    [...new Set(st.flatMap(resourcesOf).map((r) => JSON.stringify(r).match(/Data(\w+?)[0-9A-F]{8}/)?.[1]))].sort();
+  const dynamoStatements = (h: HandlerName) =>
+    statementsOf(s.resources, fn(h)).filter((x) => actionsOf(x).some((a) => a.startsWith('dynamodb:')));
+  const writes = (st: Statement) =>
+    actionsOf(st).some((a) => (DYNAMODB_WRITE_ACTIONS as readonly string[]).includes(a));
+
+  it('queries reads sessions, drivers and stations, and writes only anomalies (an operator’s review)', () => {
+    const st = dynamoStatements('queries');
+    expect(tablesOf(st)).toEqual(['Anomalies', 'Drivers', 'Sessions', 'Stations']);
+    expect(tablesOf(st.filter(writes))).toEqual(['Anomalies']);
+  });
+
+  it('reconcile reads sessions and stations and writes only anomalies', () => {
+    const st = dynamoStatements('reconcile');
+    expect(tablesOf(st)).toEqual(['Anomalies', 'Sessions', 'Stations']);
+    expect(tablesOf(st.filter(writes))).toEqual(['Anomalies']);
   });
 
   it('meter-batch cannot touch drivers or processed events', () => {
@@ -107,7 +118,7 @@ describe('DynamoDB access', () => {
     const all = HANDLERS.flatMap((h) => statementsOf(s.resources, fn(h))).flatMap(resourcesOf);
     const indexArns = all.map((r) => JSON.stringify(r)).filter((r) => r.includes('/index/'));
     expect(indexArns.length).toBeGreaterThan(0);
-    for (const r of indexArns) expect(r).toMatch(/\/index\/(byDriver|byState)"/);
+    for (const r of indexArns) expect(r).toMatch(/\/index\/(byDriver|byState|byStatus)"/);
   });
 });
 
@@ -227,7 +238,7 @@ describe('queues and alarms', () => {
     expect(lambdaErrors.map((a) => text(a.Dimensions)).sort()).toEqual(
       HANDLERS.map((h) => text([{ Name: 'FunctionName', Value: { Ref: fn(h) } }])).sort(),
     );
-    expect(alarms.filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')).toHaveLength(4);
+    expect(alarms.filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')).toHaveLength(5);
     expect(alarms.filter((a) => a.Namespace === 'EvCharge/dev').map((a) => a.MetricName)).toEqual(
       expect.arrayContaining([
         'WebhookSignatureFailures',

@@ -71,7 +71,7 @@ describe('Lambda functions', () => {
   });
 
   it('sends failed async invocations (IoT rule, schedule) to a queue after two retries', () => {
-    for (const name of ['station-events', 'sweeper'] as const) {
+    for (const name of ['station-events', 'sweeper', 'reconcile'] as const) {
       s.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
         FunctionName: ref(fn(name)),
         MaximumRetryAttempts: 2,
@@ -86,6 +86,13 @@ describe('Lambda functions', () => {
     s.template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',
       Targets: [Match.objectLike({ Arn: arnOf(fn('sweeper')) })],
+    });
+  });
+
+  it('runs reconciliation every 15 minutes', () => {
+    s.template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(15 minutes)',
+      Targets: [Match.objectLike({ Arn: arnOf(fn('reconcile')) })],
     });
   });
 });

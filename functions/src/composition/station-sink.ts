@@ -28,6 +28,7 @@ export function makeStationSink(deps: {
   const { useCases, logger } = deps;
   // Acks and session_end move the session: one at a time per session (see one-at-a-time.ts).
   const perSession = oneAtATime();
+  const perStation = oneAtATime();
   return {
     async ack(stationId, ack) {
       const r = await perSession(ack.sessionId, () =>
@@ -41,6 +42,7 @@ export function makeStationSink(deps: {
           breaker: ack.breaker,
           registerWh: ack.registerWh,
           at: ack.at,
+          ended: ack.ended,
         }),
       );
       logRefusal(logger, 'ack', { stationId, cmdId: ack.cmdId }, r);
@@ -91,7 +93,9 @@ export function makeStationSink(deps: {
       logger.info('station booted', { stationId, fw: b.fw, registerWh: b.registerWh });
     },
     async presence(stationId, signal) {
-      await deps.presence.apply(stationId, signal);
+      // In arrival order per station: two `state` messages received in the same millisecond pass the
+      // store's receive-time guard in either order, and the older one could otherwise land last.
+      await perStation(stationId, () => deps.presence.apply(stationId, signal));
     },
   };
 }

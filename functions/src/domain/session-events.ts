@@ -24,7 +24,17 @@ export type SessionEvent =
   | { type: 'StartTimedOut'; reason: StartFailure }
   /** Driver stop, exposure cap, …: CHARGING → STOPPING (`cmdId` = the open command); cancels a session awaiting a card. */
   | { type: 'StopRequested'; cmdId: string; reason: StopReason }
-  | { type: 'BreakerOpened'; cmdId: string; registerWh: number; at: string }
+  /**
+   * The station answered the open command. `ended`: it had already ended the session by itself
+   * (offline cap, …) before the command reached it; that end, not `at`, is what is billed.
+   */
+  | {
+      type: 'BreakerOpened';
+      cmdId: string;
+      registerWh: number;
+      at: string;
+      ended?: { stopRegisterWh: number; endedAt: string; reason: StopReason };
+    }
   /** The station's own `session_end`: both registers, its times, and why. */
   | {
       type: 'SessionEnded';

@@ -157,16 +157,15 @@ function decide(s: Session, e: SessionEvent, at: string): Step {
         return otherwise(s.state, [...METERED_OR_LATER, 'FAILED_TO_START', 'CANCELLED'], 'no open command is pending');
       }
       if (e.cmdId !== s.stopCmdId) return illegal(`ack for ${e.cmdId}, expected ${s.stopCmdId}`);
+      // Metered exactly as its session_end would be: the ack may come long after the end.
       return meter(
         s,
         s.startRegisterWh ?? e.registerWh,
-        e.registerWh,
+        e.ended?.stopRegisterWh ?? e.registerWh,
         s.startedAt ?? e.at,
-        e.at,
+        e.ended?.endedAt ?? e.at,
         s.stopReason ?? 'remote',
-        {
-          cmdId: e.cmdId,
-        },
+        { cmdId: e.cmdId, stationReason: e.ended?.reason },
       );
     case 'SessionEnded':
       if (s.state === 'ENERGIZING' || s.state === 'CHARGING' || s.state === 'STOPPING') {

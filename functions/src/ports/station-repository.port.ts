@@ -8,8 +8,11 @@ export interface StationRepository {
   put(station: Station): Promise<void>;
   /** Binds the station to a session iff it is free; exactly one of two racing claims wins. */
   claim(stationId: string, sessionId: string, at: string): Promise<boolean>;
-  /** Frees the station iff it is bound to this session (a late release never frees a newer one). */
-  release(stationId: string, sessionId: string, at: string): Promise<boolean>;
+  /**
+   * Frees the station iff it is bound to this session (a late release never frees a newer one) and
+   * returns it as freed, so the caller can tell subscribers without reading it again; else undefined.
+   */
+  release(stationId: string, sessionId: string, at: string): Promise<Station | undefined>;
   /** Applies the patch unless the station already holds a newer `lastSeenAt` than the patch's (then nothing). */
   updatePresence(stationId: string, patch: PresencePatch, at: string): Promise<void>;
   /**

@@ -1,6 +1,6 @@
 import type { DomainError } from '../domain/errors.js';
 import { err, ok, type Result } from '../domain/result.js';
-import type { Session } from '../domain/session.js';
+import type { Session, StopReason } from '../domain/session.js';
 import type { SessionEvent } from '../domain/session-events.js';
 import type { UseCaseDeps } from './deps.js';
 import { type EventOutcome, wrongStation } from './event-outcome.js';
@@ -19,6 +19,8 @@ export interface BreakerAckInput {
   breaker: 'open' | 'closed';
   registerWh: number;
   at: string;
+  /** On an ok open: the station had already ended the session by itself, like this (its session_end's facts). */
+  ended?: { stopRegisterWh: number; endedAt: string; reason: StopReason };
 }
 
 export type BreakerAcked = (ack: BreakerAckInput) => Promise<Result<EventOutcome, DomainError>>;
@@ -42,6 +44,10 @@ export function makeBreakerAcked(deps: UseCaseDeps): BreakerAcked {
       });
       return ok({ outcome: 'alerted', session: current });
     }
+    // It ended the session itself but does not say how: its session_end (authoritative) will meter it.
+    if (ack.action === 'open' && ack.ok && ack.reason === 'sessionEnded' && !ack.ended) {
+      return ok({ outcome: 'noop', session: current });
+    }
     const applied = await transition(deps, ack.sessionId, eventOf(ack), { known: current });
     if (applied.kind === 'missing') return ok({ outcome: 'unmatched' });
     if (applied.kind !== 'transitioned') {
@@ -64,7 +70,10 @@ export function makeBreakerAcked(deps: UseCaseDeps): BreakerAcked {
 }
 
 function eventOf(ack: BreakerAckInput): SessionEvent {
-  if (ack.action === 'open') return { type: 'BreakerOpened', cmdId: ack.cmdId, registerWh: ack.registerWh, at: ack.at };
+  if (ack.action === 'open') {
+    const { cmdId, registerWh, at, ended } = ack;
+    return { type: 'BreakerOpened', cmdId, registerWh, at, ...(ended ? { ended } : {}) };
+  }
   return ack.ok
     ? { type: 'BreakerClosed', cmdId: ack.cmdId, registerWh: ack.registerWh, at: ack.at }
     : { type: 'BreakerRefused', cmdId: ack.cmdId, reason: ack.reason ?? 'refused' };

@@ -105,10 +105,15 @@ export function makeStartCharge(deps: UseCaseDeps): StartCharge {
     // A concurrent call with the same key created it first: it owns the side effects.
     if (!stored.created) return ok(output(stored.session));
     deps.logger.info('session opened', { sessionId, stationId: station.id, state: stored.session.state });
-    await publishSession(deps, stored.session);
+    // The close command goes out together with the two publishes, not after them: the breaker is the
+    // driver's wait, and the ack's CHARGING publish comes a full MQTT round trip behind ENERGIZING's.
     // The station as read a moment ago plus what the claim changed: no second read to publish it.
-    await publishStationView(deps, { ...station, activeSessionId: sessionId, updatedAt: at });
-    return ok(output(await energize(deps, stored.session)));
+    const [, , energized] = await Promise.all([
+      publishSession(deps, stored.session),
+      publishStationView(deps, { ...station, activeSessionId: sessionId, updatedAt: at }),
+      energize(deps, stored.session),
+    ]);
+    return ok(output(energized));
   };
 }
 

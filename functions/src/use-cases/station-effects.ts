@@ -10,23 +10,11 @@ type Deps = Pick<UseCaseDeps, 'stations' | 'breaker' | 'live' | 'clock' | 'logge
 /** Frees the station iff it is still bound to this session, and tells subscribers. */
 export async function releaseStation(deps: Deps, session: Session): Promise<void> {
   const at = deps.clock.now().toISOString();
-  if (!(await deps.stations.release(session.stationId, session.id, at))) return;
-  await publishStation(deps, session.stationId);
+  const freed = await deps.stations.release(session.stationId, session.id, at);
+  if (freed) await publishStationView(deps, freed);
 }
 
-export async function publishStation(
-  deps: Pick<Deps, 'stations' | 'live' | 'logger'>,
-  stationId: string,
-): Promise<void> {
-  try {
-    const station = await deps.stations.get(stationId);
-    if (station) await deps.live.stationChanged(station);
-  } catch (e) {
-    deps.logger.warn('station publish failed', { stationId, error: String(e) });
-  }
-}
-
-/** Publishes a station the caller already holds; like publishStation, a failure is only logged. */
+/** Publishes a station the caller already holds; a failed publish is only logged. */
 export async function publishStationView(deps: Pick<Deps, 'live' | 'logger'>, station: Station): Promise<void> {
   try {
     await deps.live.stationChanged(station);

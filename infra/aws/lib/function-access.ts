@@ -62,7 +62,8 @@ export const FUNCTION_ACCESS: Record<HandlerName, FunctionAccess> = {
     memoryMb: 512,
   },
   queries: {
-    tables: { sessions: 'read', drivers: 'read', stations: 'read' },
+    // anomalies: operators list them and mark each reviewed (the one write this function makes).
+    tables: { sessions: 'read', drivers: 'read', stations: 'read', anomalies: 'readWrite' },
     stripe: false,
     publishes: false,
     commandsStations: false,
@@ -119,5 +120,16 @@ export const FUNCTION_ACCESS: Record<HandlerName, FunctionAccess> = {
     invocation: 'schedule',
     timeoutSec: 60,
     memoryMb: 512,
+  },
+  reconcile: {
+    // Reads what we recorded and what Stripe holds; writes only its findings. Repairs nothing.
+    tables: { sessions: 'read', stations: 'read', anomalies: 'readWrite' },
+    stripe: true,
+    publishes: false,
+    commandsStations: false,
+    invocation: 'schedule',
+    // A week of PaymentIntents, paged 100 at a time, plus every session state: minutes at worst.
+    timeoutSec: 300,
+    memoryMb: 1024,
   },
 };

@@ -111,6 +111,11 @@ export class PlatformStack extends Stack {
       schedule: Schedule.rate(Duration.minutes(1)),
       targets: [new LambdaFunction(h.sweeper.fn, { retryAttempts: 2, maxEventAge: Duration.minutes(5) })],
     });
+    new Rule(this, 'ReconcileSchedule', {
+      description: 'Reconciliation: sessions and stations against Stripe PaymentIntents; anomalies to operators',
+      schedule: Schedule.rate(Duration.minutes(15)),
+      targets: [new LambdaFunction(h.reconcile.fn, { retryAttempts: 2, maxEventAge: Duration.minutes(15) })],
+    });
 
     const all = Object.values(h);
     // Any handler may raise an operator alert (functions/src/adapters/sns/sns-alerts.ts publishes it here).
@@ -127,6 +132,7 @@ export class PlatformStack extends Stack {
     monitoring.queueDepth({
       StationEventsFailures: functions.failureQueues['station-events']!,
       SweeperFailures: functions.failureQueues.sweeper!,
+      ReconcileFailures: functions.failureQueues.reconcile!,
       MeterDeadLetters: fleet.meterDeadLetters,
       IotRuleErrors: fleet.ruleErrors,
     });

@@ -23,6 +23,7 @@ export const HANDLERS = [
   'meter-batch',
   'post-confirmation',
   'sweeper',
+  'reconcile',
 ] as const;
 export type HandlerName = (typeof HANDLERS)[number];
 

@@ -146,6 +146,8 @@ export function attachDirectWire(client: DynamoDBClient, endpoint: () => string)
     const output = { ...unmarshallOutput(operation, body), $metadata: {} } as ServiceOutputTypes;
     return { output, response: {} };
   };
+  // The SDK's logger middleware filters every input and output for a logger this client does not have.
+  client.middlewareStack.remove('loggerMiddleware');
   client.middlewareStack.addRelativeTo(wire, {
     name: 'localDirectWire',
     relation: 'after',

@@ -1,5 +1,6 @@
 /** The seeded stations, simulated by firmware-sim's Fleet (one MQTT connection per station, as in the field). */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { Fleet, type FleetStats } from '../../../firmware-sim/src/fleet.js';
 import { parsePreset } from '../../../firmware-sim/src/station-spec.js';
@@ -39,19 +40,33 @@ export async function startSimulatedStations(opts: {
   }
   const file = opts.registerFile;
   let lastSaved = '';
-  const persist = () => {
-    if (file) lastSaved = saveRegisters(file, fleet, lastSaved);
+  let saving: Promise<void> | undefined;
+  // Off the event loop (a rename that replaces a file can wait for the disk), one save at a time.
+  const persistSoon = () => {
+    if (!file || saving) return;
+    const text = registersText(fleet);
+    if (text === lastSaved) return; // idle meters cost no disk writes
+    saving = writeFile(`${file}.tmp`, text)
+      .then(() => rename(`${file}.tmp`, file))
+      .then(() => {
+        lastSaved = text;
+      })
+      .catch(() => undefined) // the next tick tries again
+      .finally(() => {
+        saving = undefined;
+      });
   };
   // Real meters keep their register in non-volatile memory; the simulated ones save it often enough
   // that a `kill -9` of the whole stack loses at most a fraction of a second of metered energy.
-  const timer = file ? setInterval(persist, REGISTER_SAVE_MS) : undefined;
+  const timer = file ? setInterval(persistSoon, REGISTER_SAVE_MS) : undefined;
   timer?.unref();
   return {
     fleet,
     stats: () => fleet.stats(),
     stop: async () => {
       clearInterval(timer);
-      persist();
+      await saving;
+      if (file) saveRegisters(file, fleet);
       await fleet.stop();
     },
   };
@@ -70,13 +85,14 @@ function loadRegisters(file: string): Record<string, number> {
   }
 }
 
-/** Writes the registers unless they are what was saved last (idle meters cost no disk writes). */
-function saveRegisters(file: string, fleet: Fleet, last: string): string {
+function registersText(fleet: Fleet): string {
   const out: Record<string, number> = {};
   for (const { station } of fleet.nodes) out[station.id] = station.registerWh;
-  const text = JSON.stringify(out);
-  if (text === last) return last;
-  writeFileSync(`${file}.tmp`, text);
+  return JSON.stringify(out);
+}
+
+/** The final save on stop, synchronously. */
+function saveRegisters(file: string, fleet: Fleet): void {
+  writeFileSync(`${file}.tmp`, registersText(fleet));
   renameSync(`${file}.tmp`, file);
-  return text;
 }

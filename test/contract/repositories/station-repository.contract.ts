@@ -77,8 +77,9 @@ export function stationRepositoryContract(make: () => Promise<Repositories>): vo
     it('frees the station for the session that holds it, so another can claim it', async () => {
       const s = aStation({ activeSessionId: 'ses_1' });
       await repos.stations.put(s);
-      expect(await repos.stations.release(s.id, 'ses_1', at(2))).toBe(true);
       const { activeSessionId: _freed, ...free } = s;
+      // The freed station is returned as stored, so the caller can publish it without reading it again.
+      expect(await repos.stations.release(s.id, 'ses_1', at(2))).toEqual({ ...free, updatedAt: at(2) });
       expect(await repos.stations.get(s.id)).toEqual({ ...free, updatedAt: at(2) });
       expect(await repos.stations.claim(s.id, 'ses_2', at(3))).toBe(true);
     });
@@ -86,15 +87,15 @@ export function stationRepositoryContract(make: () => Promise<Repositories>): vo
     it('never frees a station bound to a newer session (a late release)', async () => {
       const s = aStation({ activeSessionId: 'ses_2' });
       await repos.stations.put(s);
-      expect(await repos.stations.release(s.id, 'ses_1', at(2))).toBe(false);
+      expect(await repos.stations.release(s.id, 'ses_1', at(2))).toBeUndefined();
       expect(await repos.stations.get(s.id)).toEqual(s);
     });
 
-    it('reports false for a free or unknown station', async () => {
+    it('returns nothing for a free or unknown station', async () => {
       const s = aStation();
       await repos.stations.put(s);
-      expect(await repos.stations.release(s.id, 'ses_1', at(2))).toBe(false);
-      expect(await repos.stations.release('st_ghost', 'ses_1', at(2))).toBe(false);
+      expect(await repos.stations.release(s.id, 'ses_1', at(2))).toBeUndefined();
+      expect(await repos.stations.release('st_ghost', 'ses_1', at(2))).toBeUndefined();
     });
   });
 

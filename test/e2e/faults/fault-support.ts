@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mqtt, { type MqttClient } from 'mqtt';
 import { expect } from 'vitest';
-import { Ack, Command, TOPIC_PREFIX } from '../../../contracts/station-protocol.js';
+import { Ack, Command, type SessionEnd, StationEvent, TOPIC_PREFIX } from '../../../contracts/station-protocol.js';
 import type { StationNode } from '../../../firmware-sim/src/station-node.js';
 import type { LedgerEntry } from '../../../functions/src/domain/ledger.js';
 import type { Session } from '../../../functions/src/domain/session.js';
@@ -177,6 +177,16 @@ export class BrokerObserver {
       .filter((m) => m.channel === 'ack')
       .map((m) => Ack.safeParse(m.json))
       .flatMap((r) => (r.success && r.data.sessionId === sessionId ? [r.data] : []));
+  }
+
+  /** The station's `session_end` for this session, once seen. */
+  sessionEnd(sessionId: string): SessionEnd | undefined {
+    for (const m of this.seen) {
+      if (m.channel !== 'evt') continue;
+      const r = StationEvent.safeParse(m.json);
+      if (r.success && r.data.event === 'session_end' && r.data.sessionId === sessionId) return r.data;
+    }
+    return undefined;
   }
 
   async publish(stationId: string, channel: 'cmd', message: object): Promise<void> {

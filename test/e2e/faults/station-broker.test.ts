@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { durationMs, priceYen } from '../../../functions/src/domain/pricing.js';
 import type { AmplifyNodeUser } from '../../support/amplify-node.js';
 import { expectHealthy } from '../../support/invariants.js';
 import { startTestStack, type TestStack } from '../../support/test-stack.js';
@@ -71,22 +72,18 @@ describe('faults at the station/broker boundary', () => {
     await expectHealthy(t);
   });
 
-  it('station offline at stop: the stop waits; on reconnect the session is billed from its session_end', async () => {
+  it('station offline at stop: the stop waits; on reconnect it is billed from the end the station recorded', async () => {
     const cfg = t.stack.deps.ports.config;
-    const saved = {
-      offlineMaxSec: cfg.offlineMaxSec,
-      commandTtlMs: cfg.commandTtlMs,
-      stopResendAfterMs: cfg.stopResendAfterMs,
-    };
-    // The station enforces a 2 s offline cap by itself; the open command queued for it expires before
-    // it is back, and the watchdog's re-send comes later than that: only its session_end can bill.
-    cfg.offlineMaxSec = 2;
-    cfg.commandTtlMs = 2_000;
-    cfg.stopResendAfterMs = 30_000;
+    const saved = { offlineMaxSec: cfg.offlineMaxSec };
+    // The station enforces a 3 s offline cap by itself and is away for 7 s. The open command (and the
+    // watchdog's re-sends, same cmdId) wait in its broker queue, still live when it is back: it answers
+    // them `ok` with `ended`, the end it recorded ~4 s earlier, and replays that session_end too.
+    // Whichever lands first meters the session, with the station's end — not the time it came back.
+    cfg.offlineMaxSec = 3;
     try {
       const id = await startSession(user, B);
       const charging = await chargingWith(t, id, 2);
-      node(t, B).goOffline(5_000);
+      node(t, B).goOffline(7_000);
       // The broker fires the station's Last Will; the backend marks it offline.
       await until('the station seen offline', async () =>
         (await t.stack.deps.ports.stations.get(B))?.online === false ? true : undefined,
@@ -95,10 +92,30 @@ describe('faults at the station/broker boundary', () => {
       expect(stopping.state).toBe('STOPPING');
 
       const metered = await sessionWhen(t, id, (s) => s.stopRegisterWh !== undefined, 20_000);
-      const entries = await ledger(t, id);
-      const meteredBy = entries.find((e) => e.to === 'METERED');
-      expect(meteredBy?.cause).toBe('SessionEnded');
-      expect(metered.startRegisterWh).toBe(charging.startRegisterWh);
+      const end = await until('the replayed session_end', async () => observer.sessionEnd(id));
+      const openAck = await until('the open ack', async () => observer.acks(id).find((a) => a.action === 'open'));
+      expect(end.reason).toBe('offlineCap');
+      expect(openAck).toMatchObject({
+        ok: true,
+        reason: 'sessionEnded',
+        ended: { stopRegisterWh: end.stopRegisterWh, endedAt: end.endedAt, reason: 'offlineCap' },
+      });
+      // The ack came seconds after the end: billing from it would have charged the gap.
+      expect(Date.parse(openAck.at) - Date.parse(end.endedAt)).toBeGreaterThan(2_000);
+      expect(metered).toMatchObject({
+        startRegisterWh: charging.startRegisterWh,
+        stopRegisterWh: end.stopRegisterWh,
+        endedAt: end.endedAt,
+        amountYen: priceYen(
+          metered.tariff,
+          end.stopRegisterWh - (charging.startRegisterWh ?? 0),
+          durationMs(metered.startedAt, end.endedAt),
+        ),
+      });
+      const meteredBy = (await ledger(t, id)).filter((e) => e.to === 'METERED');
+      expect(meteredBy).toHaveLength(1);
+      expect(['BreakerOpened', 'SessionEnded']).toContain(meteredBy[0]?.cause);
+      expect(meteredBy[0]?.evidence).toMatchObject({ registerWh: end.stopRegisterWh });
       await expectBilledOnce(t, id);
       expect(node(t, B).station.cp.breaker).toBe('open');
       expect((await t.stack.deps.ports.stations.get(B))?.online).toBe(true);

@@ -105,6 +105,13 @@ describe('station sink (composition)', () => {
     expect(calls.meter).toEqual([]);
   });
 
+  it('hands on the end an open ack carries for a session the station had already ended', async () => {
+    const { sink, calls } = recording();
+    const ended = { stopRegisterWh: 1_200, endedAt: AT, reason: 'offlineCap' as const };
+    await sink.ack('TKY-001', { ...ACK, action: 'open', ok: true, reason: 'sessionEnded', ended }, META);
+    expect(calls.ack).toEqual([expect.objectContaining({ action: 'open', ok: true, reason: 'sessionEnded', ended })]);
+  });
+
   it('hands a meter report to meterReported (without the fields billing never uses)', async () => {
     const { sink, calls } = recording();
     await sink.meter('TKY-001', METER, META);
@@ -180,6 +187,45 @@ describe('station sink (composition)', () => {
       expect.objectContaining({ msg: 'meter refused', fields: expect.objectContaining({ seq: 7 }) }),
       expect.objectContaining({ msg: 'session_end refused', fields: expect.objectContaining({ sessionId: 'ses-1' }) }),
     ]);
+  });
+
+  it('applies the presence signals of one station in arrival order, even when the first is slower', async () => {
+    const log: string[] = [];
+    let releaseFirst: () => void = () => {};
+    const firstHeld = new Promise<void>((r) => {
+      releaseFirst = r;
+    });
+    const sink = makeStationSink({
+      useCases: {
+        breakerAcked: async () => ok({ outcome: 'noop' }),
+        meterReported: async () => ok({ published: false, stopped: false }),
+        sessionEndedByStation: async () => ok({ outcome: 'noop' }),
+      },
+      presence: {
+        apply: async (stationId, signal) => {
+          const tag = `${stationId}:${signal.kind === 'state' ? signal.breaker : signal.online}`;
+          log.push(`start ${tag}`);
+          if (tag === 'A:closed') await firstHeld;
+          log.push(`end ${tag}`);
+          return 'changed';
+        },
+      },
+      alerts: new MemoryAlerts(),
+      logger: new MemoryLogger(),
+    });
+    const state = (breaker: 'open' | 'closed'): PresenceSignal => ({
+      kind: 'state',
+      breaker,
+      sessionId: null,
+      receivedAt: AT,
+    });
+    const first = sink.presence('A', state('closed'), META);
+    const second = sink.presence('A', state('open'), META);
+    const other = sink.presence('B', state('open'), META);
+    await other; // another station is not held up
+    releaseFirst();
+    await Promise.all([first, second]);
+    expect(log).toEqual(['start A:closed', 'start B:open', 'end B:open', 'end A:closed', 'start A:open', 'end A:open']);
   });
 
   it('lets an unexpected failure propagate so the platform redelivers the message', async () => {

@@ -31,6 +31,32 @@ describe('station protocol v1', () => {
     expect(parseStationMessage(topicFor('A', 'meter'), new Uint8Array([0xff, 0xfe]))).toMatchObject({ ok: false });
   });
 
+  it('takes an ack with or without the end of a session the station had already ended (optional, v1)', () => {
+    const ack = {
+      v: 1,
+      cmdId: 'c1',
+      sessionId: 's1',
+      action: 'open',
+      ok: true,
+      breaker: 'open',
+      registerWh: 1_300,
+      at,
+    };
+    const ended = { stopRegisterWh: 1_250, endedAt: '2026-11-21T23:50:00.000Z', reason: 'offlineCap' };
+    const plain = parseStationMessage(topicFor('A', 'ack'), JSON.stringify(ack));
+    expect(plain.ok && plain.value.channel === 'ack' && plain.value.message.ended).toBeUndefined();
+    const withEnd = parseStationMessage(
+      topicFor('A', 'ack'),
+      JSON.stringify({ ...ack, reason: 'sessionEnded', ended }),
+    );
+    expect(withEnd).toMatchObject({ ok: true, value: { channel: 'ack', message: { reason: 'sessionEnded', ended } } });
+    const badEnd = { ...ack, ended: { ...ended, reason: 'bored' } };
+    expect(parseStationMessage(topicFor('A', 'ack'), JSON.stringify(badEnd))).toMatchObject({
+      ok: false,
+      reason: 'schema',
+    });
+  });
+
   it('accepts the Last Will payload on conn', () => {
     const r = parseStationMessage(topicFor('A', 'conn'), LAST_WILL_PAYLOAD);
     expect(r).toMatchObject({ ok: true, value: { channel: 'conn', message: { online: false } } });

@@ -241,6 +241,62 @@ describe('evidence and figures', () => {
     expect(t.kind === 'transitioned' && t.session.energyWh).toBe(2_000);
   });
 
+  describe('a station that ended the session by itself before the open command reached it', () => {
+    // TKY-SBY-03's tariff: ¥49/kWh and ¥1 per started minute. Charging from minute 1; the driver
+    // stops at 30 while the station is offline; its offline cap ends the session at 33 (2,000 Wh);
+    // it comes back, and the queued open command is answered at minute 120.
+    const perMinute = { milliYenPerKwh: 49_000, sessionFeeYen: 0, milliYenPerMinute: 1_000 };
+    const stopping = () => step(step({ ...energizing(), tariff: perMinute }, closed(1_000)), stop, at(30));
+    const ended = { stopRegisterWh: 2_000, endedAt: at(33), reason: 'offlineCap' as const };
+    const lateAck: SessionEvent = { ...opened(2_000, at(120)), ended } as SessionEvent;
+    const sessionEnd: SessionEvent = {
+      type: 'SessionEnded',
+      startRegisterWh: 1_000,
+      startedAt: at(1),
+      ...ended,
+    };
+
+    it('bills the end the ack carries, not the time the ack came: ¥49 + 32 min, not + 119 min', () => {
+      const t = applyEvent(stopping(), lateAck, at(120));
+      expect(t.kind === 'transitioned' && t.session).toMatchObject({
+        state: 'METERED',
+        stopRegisterWh: 2_000,
+        endedAt: at(33),
+        energyWh: 1_000,
+        amountYen: 49 + 32,
+        stopReason: 'remote',
+      });
+      expect(t.kind === 'transitioned' && t.entry.evidence).toMatchObject({
+        cmdId: 'cmd_stop',
+        stationReason: 'offlineCap',
+        registerWh: 2_000,
+      });
+    });
+
+    it('meters the same figures whichever of ack and session_end lands first; the other is a no-op', () => {
+      const byAck = step(stopping(), lateAck, at(120));
+      const byEnd = step(stopping(), sessionEnd, at(120));
+      const figures = (x: typeof byAck) => ({
+        startRegisterWh: x.startRegisterWh,
+        stopRegisterWh: x.stopRegisterWh,
+        startedAt: x.startedAt,
+        endedAt: x.endedAt,
+        energyWh: x.energyWh,
+        amountYen: x.amountYen,
+        stopReason: x.stopReason,
+      });
+      expect(figures(byAck)).toEqual(figures(byEnd));
+      expect(applyEvent(byAck, sessionEnd, at(121))).toEqual({ kind: 'noop', state: 'METERED' });
+      expect(applyEvent(byEnd, lateAck, at(121))).toEqual({ kind: 'noop', state: 'METERED' });
+    });
+
+    it('without that end (an older station) still bills from the ack, as before', () => {
+      const t = applyEvent(stopping(), opened(2_000, at(120)), at(120));
+      expect(t.kind === 'transitioned' && t.session).toMatchObject({ endedAt: at(120), amountYen: 49 + 119 });
+      expect(t.kind === 'transitioned' && t.entry.evidence.stationReason).toBeUndefined();
+    });
+  });
+
   it('bills nothing and flags the session when the register went backwards', () => {
     const s = metered(500);
     expect(s).toMatchObject({ energyWh: 0, amountYen: 0, failureCode: 'METER_INCONSISTENT' });

@@ -138,6 +138,15 @@ describe('command decisions (pure)', () => {
       reason: 'breakerWelded',
     });
   });
+  it('answers an open for a session it already ended with that end, even while serving another', () => {
+    expect(decideOpen({ ...base, sessionEnded: true }, 's')).toEqual({ ok: true, effect: 'ended' });
+    expect(decideOpen({ ...base, sessionEnded: true, activeSessionId: 't' }, 's')).toEqual({
+      ok: true,
+      effect: 'ended',
+    });
+    expect(decideOpen({ ...base, activeSessionId: 't' }, 's')).toEqual({ ok: false, reason: 'busy' });
+    expect(decideOpen(base, 's')).toEqual({ ok: true, effect: 'none' });
+  });
   it('treats inverted or unparseable validity windows as expired', () => {
     expect(isLive('2026-01-01T00:00:10Z', '2026-01-01T00:00:05Z', 0)).toBe(false);
     expect(isLive('garbage', '2026-01-01T00:00:05Z', 0)).toBe(false);

@@ -211,6 +211,71 @@ describe('breakerAcked', () => {
   });
 });
 
+describe('breakerAcked: an open answered for a session the station had already ended', () => {
+  // Per-minute tariff (¥1/min): charging from 09:00:01; the station's offline cap ended it at 09:10:01
+  // with 13,000 Wh; the driver's queued open command reaches it when it is back, an hour later.
+  const perMinute = { milliYenPerKwh: 49_000, sessionFeeYen: 0, milliYenPerMinute: 1_000 };
+  const ended = { stopRegisterWh: 13_000, endedAt: '2026-03-01T09:10:01.000Z', reason: 'offlineCap' as const };
+  async function stoppedWhileOffline() {
+    const h = harness();
+    await h.addStation('st_1', { tariff: perMinute });
+    await h.driverWithCard('drv_1');
+    const { session } = value(await h.uc.startCharge({ driverId: 'drv_1', stationId: 'st_1', startKey: 'k1' }));
+    h.clock.advance(1_000);
+    value(await h.ackClose(session.id, 10_000));
+    value(await h.uc.stopCharge({ driverId: 'drv_1', sessionId: session.id }));
+    h.clock.advance(3_600_000);
+    const cmd = h.lastCommand(session.id, 'open');
+    const ack = {
+      stationId: 'st_1',
+      cmdId: cmd.cmdId,
+      sessionId: session.id,
+      action: 'open' as const,
+      ok: true,
+      reason: 'sessionEnded',
+      breaker: 'open' as const,
+      registerWh: 13_000,
+      at: h.clock.iso(),
+    };
+    const sessionEnd = () =>
+      h.uc.sessionEndedByStation({
+        stationId: 'st_1',
+        sessionId: session.id,
+        startRegisterWh: 10_000,
+        startedAt: '2026-03-01T09:00:01.000Z',
+        ...ended,
+      });
+    return { h, id: session.id, ack, sessionEnd };
+  }
+
+  it('bills the end the ack carries (3 kWh + 10 min), not the hour it waited; the later session_end is a no-op', async () => {
+    const { h, id, ack, sessionEnd } = await stoppedWhileOffline();
+    const r = value(await h.uc.breakerAcked({ ...ack, ended }));
+    expect(r.session).toMatchObject({
+      state: 'PAYMENT_PENDING',
+      endedAt: ended.endedAt,
+      energyWh: 3_000,
+      amountYen: 147 + 10,
+    });
+    expect(value(await sessionEnd()).outcome).toBe('noop');
+    expect((await h.sessions.ledger(id)).filter((e) => e.to === 'METERED')).toEqual([
+      expect.objectContaining({
+        cause: 'BreakerOpened',
+        evidence: expect.objectContaining({ stationReason: 'offlineCap' }),
+      }),
+    ]);
+  });
+
+  it('waits for the session_end when the ack says the session ended but not how', async () => {
+    const { h, id, ack, sessionEnd } = await stoppedWhileOffline();
+    expect(value(await h.uc.breakerAcked(ack)).outcome).toBe('noop');
+    expect((await h.sessions.get(id))?.state).toBe('STOPPING');
+    const r = value(await sessionEnd());
+    expect(r.session).toMatchObject({ state: 'PAYMENT_PENDING', endedAt: ended.endedAt, amountYen: 157 });
+    expect(value(await h.uc.breakerAcked({ ...ack, ended })).outcome).toBe('noop');
+  });
+});
+
 describe('stopCharge', () => {
   it('lets only the owner stop, and a repeated stop returns the state reached with one open command', async () => {
     const h = harness();

@@ -64,13 +64,12 @@ describe('the store-call budget of one session (card on file)', () => {
     const pending = value(await h.ackOpen(session.id, 12_000)).session;
     expect(pending?.state).toBe('PAYMENT_PENDING');
     expect(calls.driverWrites()).toEqual([false, false, false]);
-    // METERED, the station freed (and re-read to publish it), billing decided with the driver's
+    // METERED, the station freed (the release returns it for the publish), billing decided with the driver's
     // balance (¥0 carried: the session commits alone), the PaymentIntent id stored after the call.
     expect(calls.take()).toEqual({
       'sessions.get': 1,
       'sessions.commit': 3,
       'stations.release': 1,
-      'stations.get': 1,
       'drivers.get': 1,
     });
 

@@ -78,23 +78,24 @@ export class DynamoDbStationRepository implements StationRepository {
     );
   }
 
-  async release(stationId: string, sessionId: string, at: string): Promise<boolean> {
+  async release(stationId: string, sessionId: string, at: string): Promise<Station | undefined> {
     return guarded(
       'release',
       this.tables.stations,
       async () => {
-        await this.doc.send(
+        const out = await this.doc.send(
           new UpdateCommand({
             TableName: this.tables.stations,
             Key: { id: stationId },
             UpdateExpression: 'REMOVE activeSessionId SET updatedAt = :at',
             ConditionExpression: 'activeSessionId = :sid',
             ExpressionAttributeValues: { ':sid': sessionId, ':at': at },
+            ReturnValues: 'ALL_NEW',
           }),
         );
-        return true;
+        return stationSchema.parse(out.Attributes);
       },
-      () => false,
+      () => undefined,
     );
   }
 

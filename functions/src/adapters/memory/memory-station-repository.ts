@@ -28,12 +28,12 @@ export class MemoryStationRepository implements StationRepository {
     return true;
   }
 
-  async release(stationId: string, sessionId: string, at: string): Promise<boolean> {
+  async release(stationId: string, sessionId: string, at: string): Promise<Station | undefined> {
     const row = this.rows.get(stationId);
-    if (!row || row.activeSessionId !== sessionId) return false;
+    if (!row || row.activeSessionId !== sessionId) return undefined;
     delete row.activeSessionId;
     row.updatedAt = at;
-    return true;
+    return structuredClone(row);
   }
 
   async updatePresence(stationId: string, patch: PresencePatch, at: string): Promise<void> {

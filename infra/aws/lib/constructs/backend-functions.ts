@@ -25,7 +25,7 @@ export interface BackendFunctionsProps {
   handlersDir?: string;
 }
 
-/** The nine handlers, each granted exactly what FUNCTION_ACCESS lists for it. */
+/** The ten handlers, each granted exactly what FUNCTION_ACCESS lists for it. */
 export class BackendFunctions extends Construct {
   readonly handlers: Record<HandlerName, HandlerFunction>;
   /** On-failure destinations of the asynchronously invoked functions, by handler. */
