@@ -185,7 +185,7 @@ export async function buildDeps(config: Config, overrides: Partial<UseCaseDeps> 
     ports,
     registerDriver: makeRegisterDriver({ ...ports, directory }),
     applyPaymentEvent: makeApplyPaymentEvent(useCases, logger),
-    operator: makeOperatorUseCases({ sessions: ports.sessions, alertsFeed: logAlerts }),
+    operator: makeOperatorUseCases({ sessions: ports.sessions, alertsFeed: logAlerts, anomalies, clock: ports.clock }),
     useCases,
     paymentEvents: once(async () => new StripePaymentEvents(await webhookSecrets(config), { clock: ports.clock })),
     stationSink: makeStationSink({ useCases, presence, alerts, logger, stations: ports.stations }),

@@ -1,10 +1,12 @@
 /**
  * Read resolvers (Query.*) and the subscribe-time check of Subscription.onSessionUpdate: a driver
  * sees only their own sessions; the owner filter on delivery is enforced separately by AppSync.
+ * Also the operator view, whose one write (Mutation.reviewAnomaly) is a note on an anomaly.
  */
 import { z } from 'zod';
 import { lambdaHandler } from '../composition/lambda.js';
 import { SESSION_STATES } from '../domain/session.js';
+import type { RecordedAnomaly } from '../ports/anomaly-repository.port.js';
 import type { Logger } from '../ports/logger.port.js';
 import { toSessionView } from '../presenters/session-view.js';
 import type { GetMe } from '../use-cases/get-me.js';
@@ -12,6 +14,7 @@ import type { GetSession } from '../use-cases/get-session.js';
 import type { ListMySessions } from '../use-cases/list-my-sessions.js';
 import type { ListStations } from '../use-cases/list-stations.js';
 import type { OperatorAlerts } from '../use-cases/operator-alerts.js';
+import type { OperatorAnomalies, ReviewAnomaly } from '../use-cases/operator-anomalies.js';
 import type { OperatorSessions } from '../use-cases/operator-sessions.js';
 import { routeFields } from './graphql/resolve.js';
 import { callerOf, IdArg, OPERATORS_GROUP, operatorOf, parseArgs, unwrap } from './graphql/resolver-kit.js';
@@ -25,6 +28,8 @@ export interface QueryDeps {
   listMySessions: ListMySessions;
   operatorSessions: OperatorSessions;
   operatorAlerts: OperatorAlerts;
+  operatorAnomalies: OperatorAnomalies;
+  reviewAnomaly: ReviewAnomaly;
   logger: Logger;
 }
 
@@ -39,6 +44,29 @@ const SessionsFilter = z.object({
   limit: OperatorLimit,
 });
 const AlertsFilter = z.object({ limit: OperatorLimit });
+const AnomaliesFilter = z.object({ open: z.boolean().nullish(), limit: OperatorLimit });
+/** Anomaly ids are `KIND:subject` (a session, intent or station id, maybe with `/…` or `@time`). */
+const AnomalyId = z
+  .string()
+  .min(1)
+  .max(300)
+  .regex(/^[A-Za-z0-9_:/@.+-]+$/, 'must be an anomaly id');
+const Review = z.object({ id: AnomalyId, note: z.string().max(4_000) });
+
+function toAnomalyView(a: RecordedAnomaly) {
+  return {
+    id: a.id,
+    kind: a.kind,
+    subject: a.subject,
+    sessionId: a.sessionId ?? null,
+    stationId: a.stationId ?? null,
+    paymentIntentId: a.paymentIntentId ?? null,
+    detail: a.detail,
+    evidence: JSON.stringify(a.evidence),
+    foundAt: a.foundAt,
+    review: a.review ?? null,
+  };
+}
 
 export function makeHandler(deps: QueryDeps) {
   const stations = async () => unwrap(await deps.listStations());
@@ -116,6 +144,21 @@ export function makeHandler(deps: QueryDeps) {
           stationId: a.stationId ?? null,
           at: a.at,
         }));
+      },
+      'Query.operatorAnomalies': async (event) => {
+        operatorOf(event);
+        const args = parseArgs(AnomaliesFilter, event.arguments);
+        const list = unwrap(
+          await deps.operatorAnomalies({ open: args.open ?? undefined, limit: args.limit ?? undefined }),
+        );
+        return list.map(toAnomalyView);
+      },
+      'Mutation.reviewAnomaly': async (event) => {
+        const operator = operatorOf(event);
+        const args = parseArgs(Review, event.arguments);
+        return toAnomalyView(
+          unwrap(await deps.reviewAnomaly({ id: args.id, operatorId: operator.sub, note: args.note })),
+        );
       },
     },
     deps.logger,

@@ -4,7 +4,10 @@ import type { AnomalyRepository, RecordedAnomaly } from '../ports/anomaly-reposi
 import type { Clock } from '../ports/clock.port.js';
 import { OPERATOR_MAX_LIMIT } from './operator-sessions.js';
 
-export type OperatorAnomalies = (q: { open?: boolean; limit?: number }) => Promise<Result<RecordedAnomaly[], DomainError>>;
+export type OperatorAnomalies = (q: {
+  open?: boolean;
+  limit?: number;
+}) => Promise<Result<RecordedAnomaly[], DomainError>>;
 export type ReviewAnomaly = (input: {
   id: string;
   operatorId: string;

@@ -48,6 +48,8 @@ export function graphqlResolvers(viaDeps: (pick: (d: AppDeps) => AppSyncResolver
     'Query.session': field('q'),
     'Query.operatorSessions': field('q'),
     'Query.operatorAlerts': field('q'),
+    'Query.operatorAnomalies': field('q'),
+    'Mutation.reviewAnomaly': field('q'),
     'Subscription.onSessionUpdate': field('q'),
     'Subscription.onStationUpdate': field('q'),
     'Mutation.startCharge': field('start'),

@@ -31,6 +31,8 @@ export const LAMBDA_RESOLVERS = {
     ['Query', 'session'],
     ['Query', 'operatorSessions'],
     ['Query', 'operatorAlerts'],
+    ['Query', 'operatorAnomalies'],
+    ['Mutation', 'reviewAnomaly'],
   ],
 } as const satisfies Record<string, readonly (readonly [string, string])[]>;
 export type ResolverHandler = keyof typeof LAMBDA_RESOLVERS;
