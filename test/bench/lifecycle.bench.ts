@@ -132,7 +132,9 @@ async function main(): Promise<void> {
       card: CARD,
     };
     const spawned = fork(fileURLToPath(import.meta.url), ['--role', 'drivers', '--config', JSON.stringify(config)], {
-      execArgv: ['--import', 'tsx'],
+      // As in the stations bench: a young generation big enough that short-lived messages die young
+      // (the npm script starts this process the same way).
+      execArgv: ['--import', 'tsx', `--max-semi-space-size=${process.env.BENCH_SEMI_SPACE_MB ?? '128'}`],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     child = spawned;

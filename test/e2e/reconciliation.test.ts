@@ -2,26 +2,47 @@
  * Reconciliation on the running local stack: a clean charge gives nothing; a seeded set with one
  * injected inconsistency of each kind (written straight to the store, charged straight at the Stripe
  * emulator, or reported by a simulated station's meter) is caught in full, each with its subject;
- * an operator's review is not reopened by a re-run.
+ * an operator's review is not reopened by a re-run. Through GraphQL: a driver asking for anomalies or
+ * reviewing one is refused (Unauthorized: not in the operators group); an operator lists the open ones and reviews one with a note.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANOMALY_KINDS } from '../../functions/src/domain/reconciliation.js';
 import type { Session } from '../../functions/src/domain/session.js';
+import { adminAddUserToGroup } from '../../infra/local/cognito/index.js';
 import type { AmplifyNodeUser } from '../support/amplify-node.js';
 import { expectHealthy } from '../support/invariants.js';
-import { chargeOnce, signedUpDriver } from '../support/journey.js';
+import { chargeOnce, ok, PASSWORD, signedUpDriver } from '../support/journey.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 
 let t: TestStack;
 let user: AmplifyNodeUser;
+let operator: AmplifyNodeUser;
+
+const ANOMALY_FIELDS = 'id kind subject sessionId stationId detail evidence foundAt review { operatorId note at }';
+const LIST = `query L($open: Boolean, $limit: Int) { operatorAnomalies(open: $open, limit: $limit) { ${ANOMALY_FIELDS} } }`;
+const REVIEW = `mutation R($id: ID!, $note: String!) { reviewAnomaly(id: $id, note: $note) { ${ANOMALY_FIELDS} } }`;
+interface AnomalyDto {
+  id: string;
+  kind: string;
+  subject: string;
+  evidence: string;
+  review: { operatorId: string; note: string; at: string } | null;
+}
 
 beforeAll(async () => {
   t = await startTestStack({ EV_STATIONS: '8' });
   user = (await signedUpDriver(t.target, t.stack.cognitoPool)).user;
+  const op = await signedUpDriver(t.target, t.stack.cognitoPool, 'operator');
+  await adminAddUserToGroup(t.stack.cognitoPool, op.email, 'operators');
+  // A fresh sign-in carries the group in the token.
+  await op.user.signOut();
+  await op.user.signIn(op.email, PASSWORD);
+  operator = op.user;
 }, 120_000);
 
 afterAll(async () => {
   await user?.dispose();
+  await operator?.dispose();
   await t?.stop();
 });
 
@@ -177,6 +198,49 @@ describe('reconciliation on the running stack', () => {
     expect(rerun.newAnomalies).toEqual([]);
     expect(await anomalies.get(target.id)).toMatchObject({ review });
     expect((await anomalies.list({ open: true, limit: 100 })).map((a) => a.id)).not.toContain(target.id);
+  });
+
+  it('through GraphQL: a driver is refused (not an operator) and changes nothing; the operator lists and reviews', async () => {
+    const open = await ok(operator.graphql<{ operatorAnomalies: AnomalyDto[] }>(LIST, { open: true, limit: 100 }));
+    const target = open.operatorAnomalies.find((a) => a.kind === 'AMOUNT_MISMATCH');
+    if (!target) throw new Error('no open AMOUNT_MISMATCH listed');
+    expect(target).toMatchObject({ subject: 'ses_inj_amount', review: null });
+    expect(JSON.parse(target.evidence)).toMatchObject({ amountYen: 999, chargeYen: 999 });
+
+    for (const [doc, vars] of [
+      [LIST, { open: true }],
+      [REVIEW, { id: target.id, note: 'driver trying' }],
+    ] as const) {
+      const refused = await user.graphql(doc, vars);
+      // AppSync's own group check answers first (the resolver's FORBIDDEN is the second line, unit-tested).
+      expect(refused.errors?.[0], doc).toMatchObject({
+        errorType: 'Unauthorized',
+        message: expect.stringMatching(
+          /^Not Authorized to access (operatorAnomalies on type Query|reviewAnomaly on type Mutation)$/,
+        ),
+      });
+      expect(refused.data ?? null).toBeNull();
+    }
+    expect((await t.stack.deps.anomalies.get(target.id))?.review).toBeUndefined();
+
+    const empty = await operator.graphql(REVIEW, { id: target.id, note: '   ' });
+    expect(empty.errors?.[0]).toMatchObject({ errorType: 'VALIDATION' });
+    const opSub = await operator.sub();
+    const reviewed = await ok(
+      operator.graphql<{ reviewAnomaly: AnomalyDto }>(REVIEW, {
+        id: target.id,
+        note: 'tariff bug; refunded ¥799 by hand',
+      }),
+    );
+    expect(reviewed.reviewAnomaly.review).toMatchObject({
+      operatorId: opSub,
+      note: 'tariff bug; refunded ¥799 by hand',
+    });
+    const after = await ok(operator.graphql<{ operatorAnomalies: AnomalyDto[] }>(LIST, { open: true, limit: 100 }));
+    expect(after.operatorAnomalies.map((a) => a.id)).not.toContain(target.id);
+    const again = await operator.graphql(REVIEW, { id: target.id, note: 'second look' });
+    expect(again.errors?.[0]).toMatchObject({ errorType: 'VALIDATION' });
+    expect((await t.stack.deps.anomalies.get(target.id))?.review?.note).toBe('tariff bug; refunded ¥799 by hand');
   });
 });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MemoryAnomalyRepository } from '../../../functions/src/adapters/memory/memory-anomaly-repository.js';
 import { LogAlerts } from '../../../functions/src/adapters/system/log-alerts.js';
 import { OPERATORS_GROUP } from '../../../functions/src/handlers/graphql/resolver-kit.js';
 import { makeHandler } from '../../../functions/src/handlers/queries.js';
@@ -18,22 +19,30 @@ async function world() {
   for (const id of ['TKY-001', 'TKY-002', 'TKY-003']) await h.addStation(id);
   await h.driverWithCard('drv-1');
   await h.driverWithCard('drv-2');
+  const anomalies = new MemoryAnomalyRepository();
   const handler = makeHandler({
     ...h.uc,
-    ...makeOperatorUseCases({ sessions: h.sessions, alertsFeed: h.alerts }),
+    ...makeOperatorUseCases({ sessions: h.sessions, alertsFeed: h.alerts, anomalies, clock: h.clock }),
     logger: h.logger,
   });
   const ask = (field: string, args: Record<string, unknown> = {}, sub: string | null = 'op-1', opts = OPERATOR) =>
     handler(resolverEvent(field, args, sub ? driverIdentity(sub, opts) : null));
   const start = async (driverId: string, stationId: string) =>
     value(await h.uc.startCharge({ driverId, stationId, startKey: `k-${stationId}` })).session;
-  return { h, ask, start };
+  return { h, ask, start, anomalies };
 }
 
+const OPERATOR_FIELDS = [
+  'Query.operatorSessions',
+  'Query.operatorAlerts',
+  'Query.operatorAnomalies',
+  'Mutation.reviewAnomaly',
+];
+
 describe('operator gate', () => {
-  it('refuses both operator fields without a signed-in user as UNAUTHORIZED', async () => {
+  it('refuses every operator field without a signed-in user as UNAUTHORIZED', async () => {
     const { ask } = await world();
-    for (const field of ['Query.operatorSessions', 'Query.operatorAlerts']) {
+    for (const field of OPERATOR_FIELDS) {
       expect((await refusal(ask(field, {}, null))).errorType).toBe('UNAUTHORIZED');
     }
   });
@@ -42,12 +51,12 @@ describe('operator gate', () => {
     const { h, ask, start } = await world();
     await start('drv-1', 'TKY-001');
     for (const opts of [{}, { groups: ['drivers', 'Operators', 'operators-readonly'] }]) {
-      for (const field of ['Query.operatorSessions', 'Query.operatorAlerts']) {
-        const e = await refusal(ask(field, {}, 'drv-2', opts));
+      for (const field of OPERATOR_FIELDS) {
+        const e = await refusal(ask(field, { id: 'DOUBLE_CHARGE:ses-1', note: 'x' }, 'drv-2', opts));
         expect(e).toMatchObject({ errorType: 'FORBIDDEN', message: 'Only operators may see this.' });
       }
     }
-    expect(h.logger.at('info').filter((r) => r.fields?.errorType === 'FORBIDDEN')).toHaveLength(4);
+    expect(h.logger.at('info').filter((r) => r.fields?.errorType === 'FORBIDDEN')).toHaveLength(8);
   });
 
   it('checks the group before the arguments (a non-operator learns nothing about them)', async () => {
@@ -62,9 +71,10 @@ describe('operator gate in the schema (AppSync checks it before any resolver run
     readFileSync(resolve(import.meta.dirname, '../../../contracts/schema.graphql'), 'utf8'),
   );
 
-  it('restricts both operator fields to the operators group, and only them', () => {
-    for (const field of ['operatorSessions', 'operatorAlerts']) {
-      const rules = app.rulesFor('Query', field);
+  it('restricts every operator field to the operators group, and only them', () => {
+    for (const field of OPERATOR_FIELDS) {
+      const [type = '', name = ''] = field.split('.');
+      const rules = app.rulesFor(type, name);
       expect(rules).toEqual([{ mode: 'userPool', groups: [OPERATORS_GROUP] }]);
       expect(isAllowed(rules, userPrincipal('op-1', [OPERATORS_GROUP]))).toBe(true);
       expect(isAllowed(rules, userPrincipal('drv-1', ['drivers']))).toBe(false);
@@ -156,7 +166,12 @@ describe('Query.operatorAlerts', () => {
 describe('operator use-cases', () => {
   it('refuse out-of-range limits themselves as well (VALIDATION), whatever the edge let through', async () => {
     const h = harness();
-    const op = makeOperatorUseCases({ sessions: h.sessions, alertsFeed: h.alerts });
+    const op = makeOperatorUseCases({
+      sessions: h.sessions,
+      alertsFeed: h.alerts,
+      anomalies: new MemoryAnomalyRepository(),
+      clock: h.clock,
+    });
     expect((await op.operatorSessions({ limit: 0 })).ok).toBe(false);
     expect((await op.operatorAlerts({ limit: 201 })).ok).toBe(false);
     expect(value(await op.operatorAlerts({}))).toEqual([]);
@@ -172,6 +187,8 @@ describe('operator use-cases', () => {
         },
       },
       alertsFeed: { recent: async () => [] },
+      anomalies: new MemoryAnomalyRepository(),
+      clock: { now: () => new Date() },
     });
     value(await op.operatorSessions({ states: ['PAID', 'PAID', 'PAYMENT_FAILED'], limit: 5 }));
     expect(asked).toEqual(['PAID:5', 'PAYMENT_FAILED:5']);
@@ -194,5 +211,87 @@ describe('LogAlerts as the local alerts feed', () => {
       ['ALERT', 'A2'],
       ['ALERT', 'A3'],
     ]);
+  });
+});
+
+const T = (n: number) => new Date(Date.parse('2026-03-01T09:00:00.000Z') + n * 60_000).toISOString();
+const anomaly = (kind: 'DOUBLE_CHARGE' | 'AMOUNT_MISMATCH', subject: string) => ({
+  id: `${kind}:${subject}`,
+  kind,
+  subject,
+  sessionId: subject,
+  detail: `${kind} on ${subject}`,
+  evidence: { amountYen: 200, intents: 'pi_1,pi_2' },
+});
+
+describe('Query.operatorAnomalies', () => {
+  it('lists anomalies newest first with their evidence as JSON; open filters out reviewed ones', async () => {
+    const { ask, anomalies } = await world();
+    await anomalies.record(anomaly('DOUBLE_CHARGE', 'ses-1'), T(1));
+    await anomalies.record(anomaly('AMOUNT_MISMATCH', 'ses-2'), T(2));
+    await anomalies.review('DOUBLE_CHARGE:ses-1', { operatorId: 'op-1', note: 'refunded by hand', at: T(3) });
+    const all = await ask('Query.operatorAnomalies');
+    expect(all).toEqual([
+      {
+        id: 'AMOUNT_MISMATCH:ses-2',
+        kind: 'AMOUNT_MISMATCH',
+        subject: 'ses-2',
+        sessionId: 'ses-2',
+        stationId: null,
+        paymentIntentId: null,
+        detail: 'AMOUNT_MISMATCH on ses-2',
+        evidence: JSON.stringify({ amountYen: 200, intents: 'pi_1,pi_2' }),
+        foundAt: T(2),
+        review: null,
+      },
+      expect.objectContaining({
+        id: 'DOUBLE_CHARGE:ses-1',
+        review: { operatorId: 'op-1', note: 'refunded by hand', at: T(3) },
+      }),
+    ]);
+    expect(await ask('Query.operatorAnomalies', { open: true })).toMatchObject([{ id: 'AMOUNT_MISMATCH:ses-2' }]);
+    expect(await ask('Query.operatorAnomalies', { open: false })).toMatchObject([{ id: 'DOUBLE_CHARGE:ses-1' }]);
+    expect(await ask('Query.operatorAnomalies', { limit: 1 })).toHaveLength(1);
+    expect(await refusal(ask('Query.operatorAnomalies', { limit: 201 }))).toMatchObject({
+      errorType: 'VALIDATION',
+      errorInfo: { fields: ['limit'] },
+    });
+  });
+});
+
+describe('Mutation.reviewAnomaly', () => {
+  it('marks it reviewed by the calling operator with the trimmed note and the time', async () => {
+    const { h, ask, anomalies } = await world();
+    await anomalies.record(anomaly('DOUBLE_CHARGE', 'ses-1'), T(1));
+    const out = await ask('Mutation.reviewAnomaly', { id: 'DOUBLE_CHARGE:ses-1', note: '  refunded pi_2 by hand ' });
+    const review = { operatorId: 'op-1', note: 'refunded pi_2 by hand', at: h.clock.iso() };
+    expect(out).toMatchObject({ id: 'DOUBLE_CHARGE:ses-1', review });
+    expect(await anomalies.get('DOUBLE_CHARGE:ses-1')).toMatchObject({ review });
+  });
+
+  it('refuses an empty note, an unknown id and a second review (the first stands), all as VALIDATION', async () => {
+    const { ask, anomalies } = await world();
+    await anomalies.record(anomaly('DOUBLE_CHARGE', 'ses-1'), T(1));
+    for (const note of ['', '   ']) {
+      expect(await refusal(ask('Mutation.reviewAnomaly', { id: 'DOUBLE_CHARGE:ses-1', note }))).toMatchObject({
+        errorType: 'VALIDATION',
+        message: 'A review needs a note saying what was done.',
+      });
+    }
+    expect(await refusal(ask('Mutation.reviewAnomaly', { id: 'DOUBLE_CHARGE:nope', note: 'x' }))).toMatchObject({
+      errorType: 'VALIDATION',
+      message: 'No anomaly DOUBLE_CHARGE:nope.',
+    });
+    expect(await refusal(ask('Mutation.reviewAnomaly', { id: 'bad id!', note: 'x' }))).toMatchObject({
+      errorType: 'VALIDATION',
+      errorInfo: { fields: ['id'] },
+    });
+    await ask('Mutation.reviewAnomaly', { id: 'DOUBLE_CHARGE:ses-1', note: 'first' });
+    const again = await refusal(ask('Mutation.reviewAnomaly', { id: 'DOUBLE_CHARGE:ses-1', note: 'second' }, 'op-2'));
+    expect(again).toMatchObject({
+      errorType: 'VALIDATION',
+      message: 'Anomaly DOUBLE_CHARGE:ses-1 was already reviewed by op-1.',
+    });
+    expect((await anomalies.get('DOUBLE_CHARGE:ses-1'))?.review?.note).toBe('first');
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryAnomalyRepository } from '../../../functions/src/adapters/memory/memory-anomaly-repository.js';
 import { makeHandler } from '../../../functions/src/handlers/queries.js';
 import { makeOperatorUseCases } from '../../../functions/src/use-cases/operator-use-cases.js';
 import { harness, value } from '../use-cases/harness.js';
@@ -12,7 +13,12 @@ async function world() {
   await h.driverWithCard('drv-2');
   const handler = makeHandler({
     ...h.uc,
-    ...makeOperatorUseCases({ sessions: h.sessions, alertsFeed: h.alerts }),
+    ...makeOperatorUseCases({
+      sessions: h.sessions,
+      alertsFeed: h.alerts,
+      anomalies: new MemoryAnomalyRepository(),
+      clock: h.clock,
+    }),
     logger: h.logger,
   });
   const ask = (field: string, args: Record<string, unknown> = {}, sub: string | null = 'drv-1', opts?: CallerOpts) =>

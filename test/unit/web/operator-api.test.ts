@@ -4,12 +4,19 @@ import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { loadAppSyncSchema } from '../../../infra/local/appsync/appsync-schema.js';
 import { createEvApi, type GraphqlTransport, type Variables } from '../../../web/src/api/ev-api.js';
-import { OPERATOR_ALERTS_QUERY, OPERATOR_SESSIONS_QUERY } from '../../../web/src/api/operator-operations.js';
+import {
+  OPERATOR_ALERTS_QUERY,
+  OPERATOR_ANOMALIES_QUERY,
+  OPERATOR_SESSIONS_QUERY,
+  REVIEW_ANOMALY_MUTATION,
+} from '../../../web/src/api/operator-operations.js';
 import { toApiError } from '../../../web/src/lib/api-errors.js';
 import {
+  evidenceLine,
   FAILED_STATES,
   isAnomaly,
   isOperatorRefusal,
+  reviewNoteProblem,
   shortId,
   splitAlerts,
 } from '../../../web/src/operator/operator-data.js';
@@ -37,6 +44,18 @@ const session = {
   updatedAt: '2026-03-01T09:01:00Z',
 };
 const alert = { code: 'SESSION_PAID_TWICE', detail: 'refund one', sessionId: 'ses-1', stationId: null, at: 'T' };
+const anomaly = {
+  id: 'DOUBLE_CHARGE:ses-1',
+  kind: 'DOUBLE_CHARGE',
+  subject: 'ses-1',
+  sessionId: 'ses-1',
+  stationId: null,
+  paymentIntentId: null,
+  detail: '2 succeeded PaymentIntents',
+  evidence: '{"intents":"pi_1,pi_2","amountsYen":"200,200"}',
+  foundAt: '2026-03-01T09:00:00Z',
+  review: null,
+};
 
 function answering(data: unknown) {
   const sent: Array<{ query: string; variables: Variables }> = [];
@@ -76,10 +95,44 @@ describe('operator API calls', () => {
     await expect(broken.api.operatorAlerts()).rejects.toMatchObject({ code: 'UNKNOWN' });
   });
 
+  it('asks for open anomalies with a limit (or leaves both to the server) and parses them', async () => {
+    const ok = answering({ operatorAnomalies: [anomaly] });
+    await expect(ok.api.operatorAnomalies(true, 50)).resolves.toEqual([anomaly]);
+    expect(ok.sent[0]?.variables).toEqual({ open: true, limit: 50 });
+    await ok.api.operatorAnomalies();
+    expect(ok.sent[1]?.variables).toEqual({ open: null, limit: null });
+    const broken = answering({ operatorAnomalies: [{ id: 'X' }] });
+    await expect(broken.api.operatorAnomalies()).rejects.toMatchObject({ code: 'UNKNOWN' });
+  });
+
+  it('sends a review with its note and parses the reviewed anomaly', async () => {
+    const review = { operatorId: 'op-1', note: 'refunded pi_2', at: '2026-03-01T10:00:00Z' };
+    const { api, sent } = answering({ reviewAnomaly: { ...anomaly, review } });
+    await expect(api.reviewAnomaly(anomaly.id, 'refunded pi_2')).resolves.toMatchObject({ review });
+    expect(sent[0]).toMatchObject({
+      query: REVIEW_ANOMALY_MUTATION,
+      variables: { id: anomaly.id, note: 'refunded pi_2' },
+    });
+  });
+
+  it("passes on the server's refusal of a review (not an operator, already reviewed)", async () => {
+    const refused = answering(new Error('x'));
+    await expect(refused.api.reviewAnomaly(anomaly.id, 'n')).rejects.toMatchObject({ code: 'UNKNOWN' });
+    const forbidden = { data: null, errors: [{ errorType: 'FORBIDDEN', message: 'Only operators may see this.' }] };
+    const { api } = answering(Object.assign(new Error('GraphQL error'), forbidden));
+    const e: unknown = await api.reviewAnomaly(anomaly.id, 'n').catch((x: unknown) => x);
+    expect(isOperatorRefusal(toApiError(e))).toBe(true);
+  });
+
   it('sends documents that validate against contracts/schema.graphql', () => {
     const sdl = readFileSync(resolve(import.meta.dirname, '../../../contracts/schema.graphql'), 'utf8');
     const { schema } = loadAppSyncSchema(sdl);
-    for (const doc of [OPERATOR_SESSIONS_QUERY, OPERATOR_ALERTS_QUERY]) {
+    for (const doc of [
+      OPERATOR_SESSIONS_QUERY,
+      OPERATOR_ALERTS_QUERY,
+      OPERATOR_ANOMALIES_QUERY,
+      REVIEW_ANOMALY_MUTATION,
+    ]) {
       expect(validate(schema, parse(doc)).map((e) => e.message)).toEqual([]);
     }
   });
@@ -92,6 +145,25 @@ describe('operator view data', () => {
     expect(isAnomaly({ code: 'STATION_FAULT_tripped' })).toBe(false);
     const fault = { ...alert, code: 'STATION_FAULT_tripped' };
     expect(splitAlerts([alert, fault])).toEqual({ anomalies: [alert], others: [fault] });
+  });
+
+  it('counts the alert a reconciliation run raises per anomaly as an anomaly', () => {
+    expect(isAnomaly({ code: 'ANOMALY_DOUBLE_CHARGE' })).toBe(true);
+  });
+
+  it('requires a review note, trimmed, at most 1,000 characters', () => {
+    expect(reviewNoteProblem('')).toBe('operator.reviewNoteRequired');
+    expect(reviewNoteProblem('  \n ')).toBe('operator.reviewNoteRequired');
+    expect(reviewNoteProblem('x'.repeat(1_001))).toBe('operator.reviewNoteTooLong');
+    expect(reviewNoteProblem(` ${'x'.repeat(1_000)} `)).toBeNull();
+    expect(reviewNoteProblem('refunded pi_2 by hand')).toBeNull();
+  });
+
+  it('shows evidence as key: value pairs, and anything unreadable as it came', () => {
+    expect(evidenceLine(anomaly.evidence)).toBe('intents: pi_1,pi_2 · amountsYen: 200,200');
+    expect(evidenceLine('{"sessionState":null}')).toBe('sessionState: —');
+    expect(evidenceLine('not json')).toBe('not json');
+    expect(evidenceLine('[1,2]')).toBe('[1,2]');
   });
 
   it("recognizes the API's 'not an operator' answers, and nothing else", () => {

@@ -17,10 +17,13 @@ import {
   STOP_CHARGE_MUTATION,
 } from './operations.js';
 import {
+  type Anomaly,
   OPERATOR_ALERTS_QUERY,
+  OPERATOR_ANOMALIES_QUERY,
   OPERATOR_SESSIONS_QUERY,
   type OperatorAlert,
   operatorParsers,
+  REVIEW_ANOMALY_MUTATION,
 } from './operator-operations.js';
 import {
   type ChargingSession,
@@ -67,6 +70,10 @@ export interface EvApi {
   operatorSessions(states?: readonly SessionState[], limit?: number): Promise<ChargingSession[]>;
   /** Operators only: alerts for a person to look at, newest first. */
   operatorAlerts(limit?: number): Promise<OperatorAlert[]>;
+  /** Operators only: reconciliation anomalies, newest first; open = not yet reviewed. */
+  operatorAnomalies(open?: boolean, limit?: number): Promise<Anomaly[]>;
+  /** Operators only: marks an anomaly reviewed with a note (required). */
+  reviewAnomaly(id: string, note: string): Promise<Anomaly>;
 }
 
 const parsers = {
@@ -144,5 +151,12 @@ export function createEvApi(transport: GraphqlTransport): EvApi {
       }),
     operatorAlerts: (limit) =>
       call('operatorAlerts', operatorParsers.operatorAlerts, OPERATOR_ALERTS_QUERY, { limit: limit ?? null }),
+    operatorAnomalies: (open, limit) =>
+      call('operatorAnomalies', operatorParsers.operatorAnomalies, OPERATOR_ANOMALIES_QUERY, {
+        open: open ?? null,
+        limit: limit ?? null,
+      }),
+    reviewAnomaly: (id, note) =>
+      call('reviewAnomaly', operatorParsers.reviewAnomaly, REVIEW_ANOMALY_MUTATION, { id, note }),
   };
 }

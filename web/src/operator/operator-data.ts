@@ -23,7 +23,33 @@ const ANOMALY_CODES = new Set([
 ]);
 
 export function isAnomaly(alert: Pick<OperatorAlert, 'code'>): boolean {
-  return ANOMALY_CODES.has(alert.code) || alert.code.startsWith('RECONCILE');
+  // ANOMALY_<KIND>: raised by a reconciliation run for each anomaly it records (reviewed below the alerts).
+  return ANOMALY_CODES.has(alert.code) || alert.code.startsWith('RECONCILE') || alert.code.startsWith('ANOMALY_');
+}
+
+/** The server's bound on a review note (functions/src/use-cases/operator-anomalies.ts). */
+export const REVIEW_NOTE_MAX = 1_000;
+
+/** Why a review note cannot be sent yet (required: a review says what was done), or null when it can. */
+export function reviewNoteProblem(note: string): 'operator.reviewNoteRequired' | 'operator.reviewNoteTooLong' | null {
+  const text = note.trim();
+  if (!text) return 'operator.reviewNoteRequired';
+  return text.length > REVIEW_NOTE_MAX ? 'operator.reviewNoteTooLong' : null;
+}
+
+/** The evidence JSON as `key: value` pairs for a table cell; unreadable evidence is shown as it came. */
+export function evidenceLine(evidence: string): string {
+  try {
+    const parsed: unknown = JSON.parse(evidence);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      return Object.entries(parsed)
+        .map(([k, v]) => `${k}: ${v === null ? '—' : String(v)}`)
+        .join(' · ');
+    }
+  } catch {
+    // shown raw below
+  }
+  return evidence;
 }
 
 export function splitAlerts(alerts: readonly OperatorAlert[]): { anomalies: OperatorAlert[]; others: OperatorAlert[] } {

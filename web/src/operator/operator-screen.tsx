@@ -1,10 +1,11 @@
 /**
  * Operator view, loaded on demand: stations (online/offline, breaker), every driver's unsettled sessions,
- * recent failures, alerts, and reconciliation anomalies. The session and alert lists come from the
- * operator-only API fields; the page refreshes itself every 15 s and follows station changes live.
+ * recent failures, alerts, and reconciliation anomalies (each open one with a review form: a note is
+ * required). The lists come from the operator-only API fields; the page refreshes itself every 15 s and
+ * follows station changes live.
  */
-import { useCallback, useEffect, useState } from 'react';
-import type { OperatorAlert } from '../api/operator-operations.js';
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import type { Anomaly, OperatorAlert } from '../api/operator-operations.js';
 import type { ChargingSession, Station } from '../api/schemas.js';
 import { useServices } from '../app/services.js';
 import { useI18n } from '../i18n/i18n-context.js';
@@ -12,7 +13,14 @@ import type { MessageKey } from '../i18n/translate.js';
 import { toApiError } from '../lib/api-errors.js';
 import { formatDateTime, formatKw, formatKwh, formatTime } from '../lib/format.js';
 import { mergeStation } from '../lib/station-view.js';
-import { FAILED_STATES, isOperatorRefusal, shortId, splitAlerts } from './operator-data.js';
+import {
+  evidenceLine,
+  FAILED_STATES,
+  isOperatorRefusal,
+  reviewNoteProblem,
+  shortId,
+  splitAlerts,
+} from './operator-data.js';
 
 const REFRESH_MS = 15_000;
 
@@ -27,6 +35,57 @@ interface Snapshot {
   active: ChargingSession[];
   failed: ChargingSession[];
   alerts: OperatorAlert[];
+  openAnomalies: Anomaly[];
+}
+
+/** One open anomaly's review form: the note is required; the list reloads once the review is saved. */
+function ReviewForm({ anomaly, onReviewed }: { anomaly: Anomaly; onReviewed: () => void }) {
+  const { t } = useI18n();
+  const { api } = useServices();
+  const [note, setNote] = useState('');
+  const [problem, setProblem] = useState<MessageKey | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const invalid = reviewNoteProblem(note);
+    if (invalid) {
+      setProblem(invalid);
+      return;
+    }
+    setBusy(true);
+    api
+      .reviewAnomaly(anomaly.id, note.trim())
+      .then(() => {
+        setNote('');
+        setProblem(null);
+        onReviewed();
+      })
+      .catch((thrown: unknown) => setProblem(toApiError(thrown).messageKey))
+      .finally(() => setBusy(false));
+  };
+  const fieldId = `review-${anomaly.id}`;
+  return (
+    <form onSubmit={submit} noValidate data-testid={`operator-review-${anomaly.id}`}>
+      <label htmlFor={fieldId}>{t('operator.reviewNote')}</label>
+      <textarea
+        id={fieldId}
+        value={note}
+        required
+        maxLength={1_000}
+        rows={2}
+        aria-invalid={problem ? true : undefined}
+        onChange={(e) => setNote(e.target.value)}
+      />
+      {problem && (
+        <p className="alert" role="alert">
+          {t(problem)}
+        </p>
+      )}
+      <button type="submit" disabled={busy}>
+        {t('operator.reviewSubmit')}
+      </button>
+    </form>
+  );
 }
 
 export default function OperatorScreen({ allowed }: { allowed: boolean }) {
@@ -43,10 +102,11 @@ export default function OperatorScreen({ allowed }: { allowed: boolean }) {
       api.operatorSessions(),
       api.operatorSessions(FAILED_STATES, 20),
       api.operatorAlerts(50),
+      api.operatorAnomalies(true, 50),
     ])
-      .then(([list, active, failed, alerts]) => {
+      .then(([list, active, failed, alerts, openAnomalies]) => {
         setStations(list);
-        setSnapshot({ active, failed, alerts });
+        setSnapshot({ active, failed, alerts, openAnomalies });
         setError(null);
       })
       .catch((thrown: unknown) => {
@@ -86,6 +146,7 @@ export default function OperatorScreen({ allowed }: { allowed: boolean }) {
   const active = snapshot?.active ?? [];
   const failed = snapshot?.failed ?? [];
   const { anomalies, others } = splitAlerts(snapshot?.alerts ?? []);
+  const openAnomalies = snapshot?.openAnomalies ?? [];
   const alertLine = (a: OperatorAlert) => (
     <li key={`${a.at}-${a.code}-${a.sessionId ?? a.stationId ?? ''}`}>
       <code>{a.code}</code> · {a.stationId ? `${stationName(a.stationId)} · ` : ''}
@@ -209,12 +270,47 @@ export default function OperatorScreen({ allowed }: { allowed: boolean }) {
       <section aria-labelledby="op-anomalies" className="card">
         <h2 id="op-anomalies">{t('operator.anomalies')}</h2>
         <p className="hint">{t('operator.anomaliesNote')}</p>
-        {anomalies.length === 0 ? (
+        <h3>{t('operator.anomaliesOpen')}</h3>
+        {openAnomalies.length === 0 ? (
           <p data-testid="operator-anomalies-empty">
             <strong>{t('operator.anomaliesEmpty')}</strong>
           </p>
         ) : (
-          <ul data-testid="operator-anomalies">{anomalies.map(alertLine)}</ul>
+          <div className="table-wrap">
+            <table data-testid="operator-anomalies">
+              <thead>
+                <tr>
+                  <th scope="col">{t('operator.colKind')}</th>
+                  <th scope="col">{t('operator.colSubject')}</th>
+                  <th scope="col">{t('operator.colDetail')}</th>
+                  <th scope="col">{t('operator.colFound')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {openAnomalies.map((a) => (
+                  <tr key={a.id} data-testid={`operator-anomaly-${a.id}`}>
+                    <th scope="row">
+                      <code>{a.kind}</code>
+                    </th>
+                    <td title={a.subject}>{a.stationId ? stationName(a.stationId) : shortId(a.subject)}</td>
+                    <td>
+                      {a.detail}
+                      <br />
+                      <small>{evidenceLine(a.evidence)}</small>
+                      <ReviewForm anomaly={a} onReviewed={load} />
+                    </td>
+                    <td>{formatDateTime(a.foundAt, locale)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {anomalies.length > 0 && (
+          <>
+            <h3>{t('operator.anomaliesAlerts')}</h3>
+            <ul data-testid="operator-anomaly-alerts">{anomalies.map(alertLine)}</ul>
+          </>
         )}
       </section>
     </section>
