@@ -14,7 +14,7 @@ import {
 } from 'graphql';
 import { type RequestContext, resolverEvent, resolverResult } from './appsync-resolver-events.js';
 import type { AppSyncSchema, AuthRule } from './appsync-schema.js';
-import { AppSyncError, type AppSyncErrorEntry, type AppSyncResolver, type Principal } from './appsync-types.js';
+import { AppSyncError, type AppSyncErrorEntry, type FieldResolver, type Principal } from './appsync-types.js';
 import { MAX_QUERY_TOKENS, QueryLimitsRule } from './query-limits.js';
 
 export interface GraphQLRequest {
@@ -51,7 +51,7 @@ export function unauthorizedField(fieldName: string, typeName: string): AppSyncE
  * Attaches one resolve function to every object field: AppSync's per-field auth check first, then
  * the configured resolver (`Type.field`) with an AppSync-shaped event, else plain property access.
  */
-export function installResolvers(app: AppSyncSchema, resolvers: Record<string, AppSyncResolver>): void {
+export function installResolvers(app: AppSyncSchema, resolvers: Record<string, FieldResolver>): void {
   for (const type of Object.values(app.schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
@@ -60,6 +60,7 @@ export function installResolvers(app: AppSyncSchema, resolvers: Record<string, A
       field.resolve = async (source, args: Record<string, unknown>, ctx: RequestContext, info) => {
         if (!isAllowed(rules, ctx.principal)) throw unauthorizedField(field.name, type.name);
         if (!resolver || ctx.payloadOnly) return defaultFieldResolver(source, args, ctx, info);
+        if (typeof resolver !== 'function') return resolver.none(args);
         return resolverResult(await resolver(resolverEvent(source, args, ctx, info)));
       };
     }

@@ -5,7 +5,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
 import type { Authenticator } from './appsync-auth.js';
 import type { AppSyncSchema } from './appsync-schema.js';
-import type { AppSyncResolver } from './appsync-types.js';
+import type { FieldResolver } from './appsync-types.js';
 import { startSubscription } from './realtime-start.js';
 import type { SubscriptionRegistry } from './subscription-registry.js';
 
@@ -18,7 +18,7 @@ export interface RealtimeOptions {
   app: AppSyncSchema;
   authenticator: Authenticator;
   registry: SubscriptionRegistry;
-  resolvers: Record<string, AppSyncResolver>;
+  resolvers: Record<string, FieldResolver>;
   /** Told to the client in connection_ack; AppSync uses 5 minutes. */
   connectionTimeoutMs: number;
   /** How often `ka` is sent; must be well below connectionTimeoutMs. */

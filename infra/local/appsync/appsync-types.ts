@@ -14,6 +14,16 @@ export type AppSyncEvent = AppSyncResolverEvent<Record<string, unknown>, Record<
 
 export type AppSyncResolver = (event: AppSyncEvent) => Promise<unknown>;
 
+/**
+ * A field on AppSync's NONE data source: no Lambda, so no event to build and no serialization
+ * boundary; its result is picked from the (already coerced) arguments, as the publish mutations do.
+ */
+export interface NoneDataSource {
+  none: (args: Record<string, unknown>) => unknown;
+}
+
+export type FieldResolver = AppSyncResolver | NoneDataSource;
+
 /** Decides per subscriber whether a published payload reaches it (AppSync enhanced filtering). */
 export type SubscriptionFilter = (payload: unknown, identity: CallerIdentity) => boolean;
 

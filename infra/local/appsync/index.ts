@@ -5,7 +5,9 @@ export type {
   AppSyncResolver,
   CallerIdentity,
   CognitoAuthConfig,
+  FieldResolver,
   IamAuthConfig,
+  NoneDataSource,
   SubscriptionFilter,
 } from './appsync-types.js';
 export { AppSyncError } from './appsync-types.js';

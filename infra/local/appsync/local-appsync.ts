@@ -8,8 +8,8 @@ import { attachRealtime } from './appsync-realtime.js';
 import { loadAppSyncSchema } from './appsync-schema.js';
 import type {
   AppSyncErrorEntry,
-  AppSyncResolver,
   CognitoAuthConfig,
+  FieldResolver,
   IamAuthConfig,
   SubscriptionFilter,
 } from './appsync-types.js';
@@ -21,7 +21,7 @@ export interface LocalAppSyncOptions {
   cognito: CognitoAuthConfig;
   iam: IamAuthConfig;
   /** Keyed `Type.field` ('Query.stations', 'Mutation.startCharge', 'Subscription.onSessionUpdate' runs at subscribe). */
-  resolvers: Record<string, AppSyncResolver>;
+  resolvers: Record<string, FieldResolver>;
   /** Keyed 'Subscription.field': who may receive a published payload, whatever arguments they sent. */
   subscriptionFilters?: Record<string, SubscriptionFilter>;
   /** Realtime keep-alive interval (default 60 s); connection_ack tells clients 5 minutes. */

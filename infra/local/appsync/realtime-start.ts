@@ -18,13 +18,13 @@ import type { Authenticator } from './appsync-auth.js';
 import { isAllowed, prepare, unauthorizedField, validationError } from './appsync-execute.js';
 import { selectionPaths } from './appsync-resolver-events.js';
 import type { AppSyncSchema } from './appsync-schema.js';
-import type { AppSyncError, AppSyncErrorEntry, AppSyncEvent, AppSyncResolver, Principal } from './appsync-types.js';
+import type { AppSyncError, AppSyncErrorEntry, AppSyncEvent, FieldResolver, Principal } from './appsync-types.js';
 import type { ActiveSubscription } from './subscription-registry.js';
 
 export interface StartInput {
   app: AppSyncSchema;
   authenticator: Authenticator;
-  resolvers: Record<string, AppSyncResolver>;
+  resolvers: Record<string, FieldResolver>;
   graphqlPath: string;
   connectionId: string;
   id: string;
@@ -113,7 +113,7 @@ export async function startSubscription(input: StartInput): Promise<StartOutcome
   const args = getArgumentValues(fieldDef, field, coerced.coerced);
   const headers = { ...input.headers };
   const resolver = input.resolvers[`Subscription.${fieldDef.name}`];
-  if (resolver) {
+  if (typeof resolver === 'function') {
     const fragments = Object.fromEntries(
       document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
     );

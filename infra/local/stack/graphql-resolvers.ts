@@ -8,7 +8,7 @@ import { makeHandler as payOutstanding } from '../../../functions/src/handlers/p
 import { makeHandler as queries } from '../../../functions/src/handlers/queries.js';
 import { makeHandler as startCharge } from '../../../functions/src/handlers/start-charge.js';
 import { makeHandler as stopCharge } from '../../../functions/src/handlers/stop-charge.js';
-import type { AppSyncResolver, SubscriptionFilter } from '../appsync/index.js';
+import type { AppSyncResolver, NoneDataSource, SubscriptionFilter } from '../appsync/index.js';
 import type { LocalConfig } from './local-config.js';
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -38,8 +38,8 @@ export function graphqlResolvers(viaDeps: (pick: (d: AppDeps) => AppSyncResolver
     return h;
   };
   const field = (name: 'q' | 'start' | 'stop' | 'pay') => viaDeps((d) => handlersOf(d)[name] as AppSyncResolver);
-  // The publish mutations stand in for AppSync's NONE data source: the input is the result.
-  const echo: AppSyncResolver = async (event) => event.arguments.input;
+  // The publish mutations are on AppSync's NONE data source: the input is the result, no Lambda event.
+  const echo: NoneDataSource = { none: (args) => args.input };
   return {
     'Query.stations': field('q'),
     'Query.station': field('q'),

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { executeRequest, installResolvers } from '../../../infra/local/appsync/appsync-execute.js';
 import { loadAppSyncSchema } from '../../../infra/local/appsync/appsync-schema.js';
-import type { AppSyncEvent, AppSyncResolver, Principal } from '../../../infra/local/appsync/appsync-types.js';
+import type { AppSyncEvent, FieldResolver, Principal } from '../../../infra/local/appsync/appsync-types.js';
 import { AppSyncError } from '../../../infra/local/appsync/appsync-types.js';
 import { iamPrincipal, TEST_SDL, userPrincipal } from './fixtures.js';
 
-function setup(resolvers: Record<string, AppSyncResolver>) {
+function setup(resolvers: Record<string, FieldResolver>) {
   const app = loadAppSyncSchema(TEST_SDL);
   installResolvers(app, resolvers);
   const run = (query: string, principal: Principal = userPrincipal('u1'), variables: Record<string, unknown> = {}) =>
@@ -42,6 +42,21 @@ describe('executeRequest', () => {
       prev: null,
       stash: {},
     });
+  });
+
+  it('answers a NONE data source field from its arguments, with no Lambda event built', async () => {
+    const seen: Record<string, unknown>[] = [];
+    const { run } = setup({
+      'Query.item': {
+        none: (args) => {
+          seen.push(args);
+          return { id: args.id, ownerId: 'u1' };
+        },
+      },
+    });
+    const out = await run('query Q($id: ID!) { item(id: $id) { id ownerId } }', userPrincipal('u1'), { id: 'i9' });
+    expect(out.body).toEqual({ data: { item: { id: 'i9', ownerId: 'u1' } } });
+    expect(seen).toEqual([{ id: 'i9' }]);
   });
 
   it('passes results through JSON like a Lambda response (Dates become ISO strings)', async () => {
