@@ -175,6 +175,14 @@ async function main(): Promise<void> {
         `${ok.filter((r) => r.chargingByRead).length}; load average at start ${load.map((l) => l.toFixed(2)).join(' ')}`,
     );
     for (const line of result.notPaidOnce.slice(0, 10)) log(`  not paid once: ${line}`);
+    const slowest = [...ok].sort((x, y) => (y.energizeMs ?? 0) - (x.energizeMs ?? 0)).slice(0, 5);
+    for (const r of slowest) {
+      const p = r.phases;
+      log(
+        `  slow energize ${r.energizeMs?.toFixed(1)} ms: answered ${p?.startedMs.toFixed(1)}, subscribed ` +
+          `${p?.subscribedMs.toFixed(1)}, read ${p?.readMs.toFixed(1)}${r.chargingByRead ? ' (CHARGING by the read)' : ''}`,
+      );
+    }
     const summary = {
       drivers: a.drivers,
       sessions: ok.length,
@@ -204,7 +212,8 @@ function nextMessage(child: ChildProcess) {
     inbox.push(ChildMessage.parse(raw));
     wake?.();
   });
-  child.on('exit', () => {
+  child.on('exit', (code, signal) => {
+    if (code !== 0) log(`the drivers' process exited with ${signal ?? `code ${code}`}`);
     exited = true;
     wake?.();
   });

@@ -105,11 +105,11 @@ export function makeStartCharge(deps: UseCaseDeps): StartCharge {
     // A concurrent call with the same key created it first: it owns the side effects.
     if (!stored.created) return ok(output(stored.session));
     deps.logger.info('session opened', { sessionId, stationId: station.id, state: stored.session.state });
-    // The close command goes out together with the two publishes, not after them: the breaker is the
-    // driver's wait, and the ack's CHARGING publish comes a full MQTT round trip behind ENERGIZING's.
-    // The station as read a moment ago plus what the claim changed: no second read to publish it.
-    const [, , energized] = await Promise.all([
-      publishSession(deps, stored.session),
+    // The new session itself is not published: only its owner may subscribe to it, and the owner learns
+    // its id from this answer (then subscribes and reads it). The station is: everyone sees it taken —
+    // as read a moment ago plus what the claim changed, no second read. The close command goes out
+    // alongside that publish, not after it: the breaker is the driver's wait.
+    const [, energized] = await Promise.all([
       publishStationView(deps, { ...station, activeSessionId: sessionId, updatedAt: at }),
       energize(deps, stored.session),
     ]);

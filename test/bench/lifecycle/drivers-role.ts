@@ -28,6 +28,7 @@ export type DriversConfig = z.infer<typeof DriversConfig>;
 export const SessionResultSchema = z.object({
   sessionId: z.string(),
   energizeMs: z.number().optional(),
+  phases: z.object({ startedMs: z.number(), subscribedMs: z.number(), readMs: z.number() }).optional(),
   paidMs: z.number().optional(),
   paidSeen: z.number(),
   usedCheckout: z.boolean(),
@@ -56,8 +57,12 @@ export async function mapLimit<T, R>(
   return out;
 }
 
-function send(message: ChildMessage): void {
-  process.send?.(message);
+/** Resolves once the message is handed to the channel: disconnecting earlier can drop a large one. */
+function send(message: ChildMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send) return resolve();
+    process.send(message, undefined, {}, () => resolve());
+  });
 }
 
 export async function runDrivers(cfg: DriversConfig): Promise<void> {
@@ -89,14 +94,14 @@ export async function runDrivers(cfg: DriversConfig): Promise<void> {
     const warmup = await mapLimit(drivers, 8, (d, i) => runSession(d, stationOf(i), opts));
     await loop(cfg.warmupSeconds, warmup);
     const go = new Promise<void>((resolve) => process.once('message', () => resolve()));
-    send({ type: 'warm', warmup });
+    await send({ type: 'warm', warmup });
     await go;
     const t0 = performance.now();
     const measured: SessionResult[] = [];
     await loop(cfg.seconds, measured);
-    send({ type: 'done', measured, elapsedS: (performance.now() - t0) / 1000 });
+    await send({ type: 'done', measured, elapsedS: (performance.now() - t0) / 1000 });
   } catch (e) {
-    send({ type: 'failed', error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    await send({ type: 'failed', error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   } finally {
     for (const d of drivers) d.close();
   }

@@ -33,6 +33,8 @@ export interface SessionResult {
    * driver then reads the session once: CHARGING found that way counts from the moment the read answered.
    */
   chargingByRead: boolean;
+  /** Where energize went (ms from startCharge sent): its answer, the subscription acked, the read answered. */
+  phases?: { startedMs: number; subscribedMs: number; readMs: number };
   usedCheckout: boolean;
   error?: string;
 }
@@ -85,8 +87,11 @@ export async function runSession(
     const started = Started.parse(await driver.graphql(START, { stationId, key })).startCharge;
     const sessionId = started.session.id;
     result.sessionId = sessionId;
+    const startedAt = performance.now();
     unwatch = await driver.watch(sessionId, (state) => seen.see(state));
+    const subscribedAt = performance.now();
     const now = State.parse(await driver.graphql(SESSION, { id: sessionId })).session.state;
+    result.phases = { startedMs: startedAt - t0, subscribedMs: subscribedAt - t0, readMs: performance.now() - t0 };
     if (now === 'CHARGING' && !seen.at.has('CHARGING')) {
       result.chargingByRead = true;
       seen.see('CHARGING');

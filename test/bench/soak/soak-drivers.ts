@@ -50,8 +50,12 @@ export const SoakChildMessage = z.discriminatedUnion('type', [
 ]);
 export type SoakChildMessage = z.infer<typeof SoakChildMessage>;
 
-function send(message: SoakChildMessage): void {
-  process.send?.(message);
+/** Resolves once the message is handed to the channel: disconnecting earlier can drop a large one. */
+function send(message: SoakChildMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send) return resolve();
+    process.send(message, undefined, {}, () => resolve());
+  });
 }
 
 /** Start slots at a fixed rate; a slot nobody was free to take is skipped, not made up in a burst later. */
@@ -112,7 +116,7 @@ export async function runSoakDrivers(cfg: SoakDriversConfig): Promise<void> {
       };
       process.on('message', onGo);
     });
-    send({ type: 'warm', warmup });
+    await send({ type: 'warm', warmup });
     await go;
 
     const t0 = performance.now();
@@ -139,17 +143,17 @@ export async function runSoakDrivers(cfg: SoakDriversConfig): Promise<void> {
           const stationId = pickStation();
           if (!stationId) continue;
           busy.add(stationId);
-          send({ type: 'begin', stationId, atMs: Date.now() });
+          await send({ type: 'begin', stationId, atMs: Date.now() });
           const run = await timedSession(d, stationId, opts);
           busy.delete(stationId);
           if (run.result.error) quarantined.set(stationId, Date.now() + cfg.quarantineMs);
-          send({ type: 'session', run });
+          await send({ type: 'session', run });
         }
       }),
     );
-    send({ type: 'done', elapsedS: (performance.now() - t0) / 1000 });
+    await send({ type: 'done', elapsedS: (performance.now() - t0) / 1000 });
   } catch (e) {
-    send({ type: 'failed', error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    await send({ type: 'failed', error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   } finally {
     for (const d of drivers) d.close();
   }
