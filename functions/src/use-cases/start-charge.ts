@@ -6,7 +6,7 @@ import type { ExposureCap, Session } from '../domain/session.js';
 import { openSession, type SessionStart } from '../domain/session-factory.js';
 import type { UseCaseDeps } from './deps.js';
 import { checkoutUrls, energize } from './energize.js';
-import { publishSession, updateDriver } from './session-commit.js';
+import { updateDriver } from './session-commit.js';
 import { publishStationView } from './station-effects.js';
 
 export interface StartChargeInput {
