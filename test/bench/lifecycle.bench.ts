@@ -19,12 +19,11 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { tableNames } from '../../functions/src/adapters/dynamodb/tables.js';
 import { LocalConfigSchema } from '../../infra/local/stack/local-config.js';
-import { BACKEND_MQTT_USER, type LocalStack, startLocalStack } from '../../infra/local/stack/local-stack.js';
+import { BACKEND_MQTT_USER, startLocalStack } from '../../infra/local/stack/local-stack.js';
 import { audit } from './lifecycle/audit.js';
+import { BENCH_CARD, ephemeralPorts, setBenchTariffs } from './lifecycle/bench-stack.js';
 import { cpuByProcess, cpuSince } from './lifecycle/cpu.js';
 import { ChildMessage, DriversConfig, runDrivers } from './lifecycle/drivers-role.js';
 import { startMqttFloor } from './lifecycle/mqtt-floor.js';
@@ -66,36 +65,12 @@ function args() {
   });
 }
 
-const CARD = '4242424242424242';
-/** ¥100 a session plus ¥50/kWh: even a 300 ms charge is above Stripe's ¥50 minimum, so every session is paid. */
-const BENCH_TARIFF = { milliYenPerKwh: 50_000, sessionFeeYen: 100, milliYenPerMinute: 0 };
-
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-async function setBenchTariffs(stack: LocalStack): Promise<void> {
-  const doc = DynamoDBDocumentClient.from(stack.deps.storeClient);
-  const table = tableNames('ev-').stations;
-  for (const s of stack.stations) {
-    await doc.send(
-      new UpdateCommand({
-        TableName: table,
-        Key: { id: s.id },
-        UpdateExpression: 'SET tariff = :t',
-        ExpressionAttributeValues: { ':t': BENCH_TARIFF },
-      }),
-    );
-  }
-}
 
 async function main(): Promise<void> {
   const a = args();
   const dataDir = await mkdtemp(join(tmpdir(), 'ev-bench-lifecycle-'));
-  const ports = Object.fromEntries(
-    ['WEB', 'APPSYNC', 'WEBHOOK', 'COGNITO', 'LAMBDA', 'DYNAMODB', 'MQTT', 'MQTT_WS', 'IOT_DATA', 'STRIPE'].map((p) => [
-      `EV_PORT_${p}`,
-      '0',
-    ]),
-  );
+  const ports = ephemeralPorts();
   const cfg = LocalConfigSchema.parse({
     ...ports,
     EV_DATA_DIR: dataDir,
@@ -129,7 +104,7 @@ async function main(): Promise<void> {
       warmupSeconds: a.warmupSeconds,
       chargeMs: a.chargeMs,
       timeoutMs: a.timeoutMs,
-      card: CARD,
+      card: BENCH_CARD,
     };
     const spawned = fork(fileURLToPath(import.meta.url), ['--role', 'drivers', '--config', JSON.stringify(config)], {
       // As in the stations bench: a young generation big enough that short-lived messages die young

@@ -24,13 +24,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { tableNames } from '../../functions/src/adapters/dynamodb/tables.js';
 import { OPERATOR_MAX_LIMIT } from '../../functions/src/use-cases/operator-sessions.js';
 import { LocalConfigSchema } from '../../infra/local/stack/local-config.js';
-import { type LocalStack, startLocalStack } from '../../infra/local/stack/local-stack.js';
-import { mapLimit } from './lifecycle/drivers-role.js';
+import { startLocalStack } from '../../infra/local/stack/local-stack.js';
+import { BENCH_CARD, ephemeralPorts, setBenchTariffs } from './lifecycle/bench-stack.js';
 import { percentile } from './lifecycle/stats.js';
 import { FaultDriver } from './soak/fault-driver.js';
 import { classify, countByKind, planFaults, type SessionSpan } from './soak/fault-plan.js';
@@ -88,9 +86,6 @@ function args() {
   });
 }
 
-const CARD = '4242424242424242';
-/** ¥100 a session plus ¥50/kWh (as the lifecycle bench): every session is above Stripe's minimum, so every one is paid. */
-const BENCH_TARIFF = { milliYenPerKwh: 50_000, sessionFeeYen: 100, milliYenPerMinute: 0 };
 /** Short timeouts so a faulted session is re-driven within the run rather than minutes later. */
 const ACK_TIMEOUT_SEC = 10;
 const TIMEOUTS = { stopResendAfterMs: 5_000, paymentRedriveAfterMs: 10_000 };
@@ -108,32 +103,12 @@ const fullGc: () => void = (() => {
   return typeof gc === 'function' ? () => void gc() : () => undefined;
 })();
 
-async function setBenchTariffs(stack: LocalStack): Promise<void> {
-  const doc = DynamoDBDocumentClient.from(stack.deps.storeClient);
-  const table = tableNames('ev-').stations;
-  await mapLimit(stack.stations, 8, (s) =>
-    doc.send(
-      new UpdateCommand({
-        TableName: table,
-        Key: { id: s.id },
-        UpdateExpression: 'SET tariff = :t',
-        ExpressionAttributeValues: { ':t': BENCH_TARIFF },
-      }),
-    ),
-  );
-}
-
 async function main(): Promise<void> {
   const a = args();
   const durationMs = Math.round(a.minutes * 60_000);
   log(`soak: ${a.stations} stations, ${a.minutes} min, seed ${a.seed} (repeat with --seed ${a.seed})`);
   const dataDir = await mkdtemp(join(tmpdir(), 'ev-bench-soak-'));
-  const ports = Object.fromEntries(
-    ['WEB', 'APPSYNC', 'WEBHOOK', 'COGNITO', 'LAMBDA', 'DYNAMODB', 'MQTT', 'MQTT_WS', 'IOT_DATA', 'STRIPE'].map((p) => [
-      `EV_PORT_${p}`,
-      '0',
-    ]),
-  );
+  const ports = ephemeralPorts();
   const cfg = LocalConfigSchema.parse({
     ...ports,
     EV_DATA_DIR: dataDir,
@@ -174,7 +149,7 @@ async function main(): Promise<void> {
       chargeMs: a.chargeMs,
       timeoutMs: 90_000,
       quarantineMs: 120_000,
-      card: CARD,
+      card: BENCH_CARD,
       seed: a.seed + 1,
     };
     log(`${config.drivers} drivers sign up and save a card through hosted Checkout (warm-up)…`);

@@ -4,7 +4,7 @@
  * clean except the injected kinds the test expects it to catch.
  */
 import { expect } from 'vitest';
-import type { Session, SessionState } from '../../functions/src/domain/session.js';
+import { SESSION_STATES, type Session, type SessionState } from '../../functions/src/domain/session.js';
 import type { TestStack } from './test-stack.js';
 
 /** States a session only passes through: one still here after settling is stuck. */
@@ -16,15 +16,7 @@ export const IN_FLIGHT_STATES: readonly SessionState[] = [
   'METERED',
   'PAYMENT_PENDING',
 ];
-const ALL_STATES: readonly SessionState[] = [
-  ...IN_FLIGHT_STATES,
-  'PAYMENT_ACTION_REQUIRED',
-  'PAYMENT_FAILED',
-  'PAID',
-  'CARRIED_OVER',
-  'FAILED_TO_START',
-  'CANCELLED',
-];
+const ALL_STATES: readonly SessionState[] = SESSION_STATES;
 const LIST_LIMIT = 1_000;
 
 export interface HealthFinding {
