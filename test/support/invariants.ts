@@ -16,7 +16,6 @@ export const IN_FLIGHT_STATES: readonly SessionState[] = [
   'METERED',
   'PAYMENT_PENDING',
 ];
-const ALL_STATES: readonly SessionState[] = SESSION_STATES;
 const LIST_LIMIT = 1_000;
 
 export interface HealthFinding {
@@ -46,7 +45,7 @@ export interface HealthOptions {
 
 async function sessionsByState(t: TestStack): Promise<Map<SessionState, Session[]>> {
   const repo = t.stack.deps.ports.sessions;
-  const lists = await Promise.all(ALL_STATES.map(async (s) => [s, await repo.listByState(s, LIST_LIMIT)] as const));
+  const lists = await Promise.all(SESSION_STATES.map(async (s) => [s, await repo.listByState(s, LIST_LIMIT)] as const));
   return new Map(lists);
 }
 

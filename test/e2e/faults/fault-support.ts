@@ -15,6 +15,10 @@ import type { AmplifyNodeUser } from '../../support/amplify-node.js';
 import { chargeOnce, ok, Q, type SessionDto, signedUpDriver } from '../../support/journey.js';
 import type { TestStack } from '../../support/test-stack.js';
 
+/** Only the Minatomirai bays bill ≥ ¥50 within seconds (¥110 session fee): the fault cases take turns on them. */
+export const BAY_A = 'YOK-MM-01';
+export const BAY_B = 'YOK-MM-02';
+
 export const TERMINAL = ['PAID', 'CARRIED_OVER', 'PAYMENT_FAILED', 'PAYMENT_ACTION_REQUIRED', 'FAILED_TO_START'];
 
 let keys = 0;

@@ -10,6 +10,8 @@ import type { AmplifyNodeUser } from '../../support/amplify-node.js';
 import { expectHealthy } from '../../support/invariants.js';
 import { startTestStack, type TestStack } from '../../support/test-stack.js';
 import {
+  BAY_A as A,
+  BAY_B as B,
   BrokerObserver,
   chargingWith,
   driverWithCard,
@@ -26,9 +28,6 @@ import {
 let t: TestStack;
 let user: AmplifyNodeUser;
 let observer: BrokerObserver;
-// Only the Minatomirai bays bill ≥ ¥50 within seconds (¥110 session fee): the cases take turns on them.
-const A = 'YOK-MM-01';
-const B = 'YOK-MM-02';
 
 beforeAll(async () => {
   // The watchdog re-sends an unanswered close after 2 s and an unanswered open after 3 s (15 s / 30 s by default).

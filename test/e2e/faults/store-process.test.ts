@@ -10,6 +10,8 @@ import { expectHealthy } from '../../support/invariants.js';
 import { ok, Q } from '../../support/journey.js';
 import { startTestStack, type TestStack } from '../../support/test-stack.js';
 import {
+  BAY_A as A,
+  BAY_B as B,
   chargingWith,
   driverWithCard,
   expectBilledOnce,
@@ -23,8 +25,6 @@ import {
 
 let t: TestStack;
 let user: AmplifyNodeUser;
-const A = 'YOK-MM-01';
-const B = 'YOK-MM-02';
 
 beforeAll(async () => {
   // The billing re-drive comes 1.5 s after a charge went quiet (60 s by default). Silent logs: with

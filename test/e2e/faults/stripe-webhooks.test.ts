@@ -9,6 +9,8 @@ import type { AmplifyNodeUser } from '../../support/amplify-node.js';
 import { expectHealthy } from '../../support/invariants.js';
 import { startTestStack, type TestStack } from '../../support/test-stack.js';
 import {
+  BAY_A as A,
+  BAY_B as B,
   chargingWith,
   driverWithCard,
   expectBilledOnce,
@@ -22,8 +24,6 @@ import {
 let t: TestStack;
 let user: AmplifyNodeUser;
 let faults: FaultSwitches;
-const A = 'YOK-MM-01';
-const B = 'YOK-MM-02';
 const PI_CREATE = { method: 'POST', path: '/v1/payment_intents' } as const;
 
 beforeAll(async () => {
