@@ -13,10 +13,12 @@
  * energizeP50Ms, energizeP99Ms, paidP50Ms, paidP99Ms, mqttRoundTripP50Ms, lostOrDoubled}.
  * Options: --charge-ms 300 (time CHARGING before the stop), --report-ms 200 (station meter interval).
  */
+
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -128,11 +130,18 @@ async function main(): Promise<void> {
     log(`measuring for ${a.seconds} s…`);
     const load = loadavg();
     counter.reset();
+    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+    loopDelay.enable();
     const cpuBefore = cpuByProcess();
     spawned.send({ type: 'go' });
     const { measured, elapsedS } = await next('done');
     const calls = counter.total();
     const cpu = cpuSince(cpuBefore);
+    loopDelay.disable();
+    const ms = (ns: number) => (ns / 1e6).toFixed(1);
+    log(
+      `stack event-loop delay ms p50 / p99 / max: ${ms(loopDelay.percentile(50))} / ${ms(loopDelay.percentile(99))} / ${ms(loopDelay.max)}`,
+    );
     const byCommand = counter.byCommand();
     await floor.stop();
     runs.push(...measured);
@@ -142,6 +151,7 @@ async function main(): Promise<void> {
     const energize = ok.flatMap((r) => (r.energizeMs === undefined ? [] : [r.energizeMs]));
     const paid = ok.flatMap((r) => (r.paidMs === undefined ? [] : [r.paidMs]));
     log(`store calls by command: ${JSON.stringify(byCommand)}`);
+    log(`store call ms p50 / p99 / max: ${JSON.stringify(counter.latencyByCommand())}`);
     log(`CPU ms in the window by process: ${JSON.stringify(cpu)} (${elapsedS.toFixed(1)} s × 2 cores available)`);
     log(
       `sessions ${measured.length} (${measured.length - ok.length} failed) in ${elapsedS.toFixed(1)} s; ` +

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { isAbsolute } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cleanUpStale, removePidFile, terminate, writePidFile } from './stale-process.js';
+import { prepareWalDatabase } from './wal-database.js';
 
 export interface DynamoDbLocalOptions {
   /** 0 or absent: pick a free port. */
@@ -203,6 +204,8 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
     // A relative path is resolved inside node_modules by the package; a missing one makes Java exit 0.
     if (!isAbsolute(opts.dataDir)) throw new Error(`dataDir must be an absolute path, got "${opts.dataDir}"`);
     mkdirSync(opts.dataDir, { recursive: true });
+    // A new store starts in SQLite's WAL mode: one sync per write instead of a journal's several.
+    prepareWalDatabase(opts.dataDir);
   }
   if (opts.pidFile) await cleanUpStale(opts.pidFile);
   const fixedPort = opts.port !== undefined && opts.port > 0 ? opts.port : undefined;

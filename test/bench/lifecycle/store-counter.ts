@@ -9,6 +9,8 @@ export interface StoreCounter {
   total(): number;
   /** Calls per command and table (`GetItem ev-sessions`); multi-table commands by command only. */
   byCommand(): Record<string, number>;
+  /** Round-trip ms per command and table (as seen by the backend, queueing included): p50 / p99 / max. */
+  latencyByCommand(): Record<string, string>;
   reset(): void;
 }
 
@@ -18,7 +20,9 @@ export function countStoreCalls(
   trace?: { limit: number; print: (line: string) => void },
 ): StoreCounter {
   let counts = new Map<string, number>();
+  let latencies = new Map<string, number[]>();
   let traced = 0;
+  const traceDone = new WeakMap<object, (end: number) => void>();
   const t0 = performance.now();
   client.middlewareStack.add(
     (next, context) => async (args) => {
@@ -49,17 +53,42 @@ export function countStoreCalls(
               .replace(/\(.*\/(functions|infra)\//, '($1/'),
           )
           .join(' < ');
-        trace.print(`  [${(performance.now() - t0).toFixed(1)} ms] ${name} ${what.slice(0, 160)} ← ${from}`);
+        const at = performance.now();
+        const line = `${name} ${what.slice(0, 120)} ← ${from}`;
+        const started = at;
+        traceDone.set(args, (end: number) =>
+          trace.print(`  [${(started - t0).toFixed(1)} → ${(end - t0).toFixed(1)} ms] ${line}`),
+        );
       }
-      return next(args);
+      const started = performance.now();
+      try {
+        return await next(args);
+      } finally {
+        traceDone.get(args)?.(performance.now());
+        const list = latencies.get(name) ?? [];
+        list.push(performance.now() - started);
+        latencies.set(name, list);
+      }
     },
     { step: 'initialize', name: 'benchStoreCallCounter' },
   );
   return {
     total: () => [...counts.values()].reduce((a, b) => a + b, 0),
     byCommand: () => Object.fromEntries([...counts.entries()].sort(([a], [b]) => (a < b ? -1 : 1))),
+    latencyByCommand: () =>
+      Object.fromEntries(
+        [...latencies.entries()]
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([name, list]) => {
+            const sorted = [...list].sort((a, b) => a - b);
+            const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+            return [name, `${at(50).toFixed(1)} / ${at(99).toFixed(1)} / ${at(100).toFixed(1)}`];
+          }),
+      ),
     reset: () => {
+      traced = 0;
       counts = new Map();
+      latencies = new Map();
     },
   };
 }

@@ -13,6 +13,7 @@ import {
 } from '../../../infra/local/dynamodb/dynamodb-local.js';
 import { localDynamoDbClient } from '../../../infra/local/dynamodb/local-client.js';
 import { isAlive, terminate } from '../../../infra/local/dynamodb/stale-process.js';
+import { SHARED_DB_FILE } from '../../../infra/local/dynamodb/wal-database.js';
 
 const started: DynamoDbLocal[] = [];
 const dirs: string[] = [];
@@ -75,6 +76,11 @@ describe('startDynamoDbLocal', () => {
     await client.send(new CreateTableCommand(survivorsTable));
     await client.send(new PutItemCommand({ TableName: 'survivors', Item: { id: { S: 'kept' } } }));
     client.destroy();
+    // The store runs in SQLite's WAL mode (infra/local/dynamodb/wal-database.ts): the header says so
+    // and the write went through the write-ahead log.
+    const header = readFileSync(join(dataDir, SHARED_DB_FILE)).subarray(0, 20);
+    expect([header[18], header[19]]).toEqual([2, 2]);
+    expect(existsSync(join(dataDir, `${SHARED_DB_FILE}-wal`))).toBe(true);
     await first.stop();
 
     const second = await start({ dataDir });
