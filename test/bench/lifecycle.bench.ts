@@ -11,7 +11,9 @@
  * call the backend sends during the measured loops is counted.
  * The LAST line of output is one JSON object: {drivers, sessions, sessionsPerSec, storeCallsPerSession,
  * energizeP50Ms, energizeP99Ms, paidP50Ms, paidP99Ms, mqttRoundTripP50Ms, lostOrDoubled}.
- * Options: --charge-ms 300 (time CHARGING before the stop), --report-ms 200 (station meter interval).
+ * Options: --charge-ms 300 (time CHARGING before the stop), --report-ms 200 (station meter interval),
+ * --subscribe driver|session (default driver: each driver's `onMySessionUpdates`, open since sign-in;
+ * session: `onSessionUpdate(id)` opened after startCharge answered, then one read, as before 2026-11-22 06:00).
  */
 
 import { type ChildProcess, fork } from 'node:child_process';
@@ -42,6 +44,7 @@ const Args = z.object({
   chargeMs: z.coerce.number().int().min(0).max(60_000),
   reportMs: z.coerce.number().int().min(200).max(60_000),
   timeoutMs: z.coerce.number().int().min(1_000).max(300_000),
+  subscribe: z.enum(['driver', 'session']),
 });
 
 function args() {
@@ -55,6 +58,7 @@ function args() {
       'charge-ms': { type: 'string', default: '300' },
       'report-ms': { type: 'string', default: '200' },
       'timeout-ms': { type: 'string', default: '30000' },
+      subscribe: { type: 'string', default: 'driver' },
     },
   });
   return Args.parse({
@@ -64,6 +68,7 @@ function args() {
     chargeMs: values['charge-ms'],
     reportMs: values['report-ms'],
     timeoutMs: values['timeout-ms'],
+    subscribe: values.subscribe,
   });
 }
 
@@ -107,6 +112,7 @@ async function main(): Promise<void> {
       chargeMs: a.chargeMs,
       timeoutMs: a.timeoutMs,
       card: BENCH_CARD,
+      subscribe: a.subscribe,
     };
     const spawned = fork(fileURLToPath(import.meta.url), ['--role', 'drivers', '--config', JSON.stringify(config)], {
       // As in the stations bench: a young generation big enough that short-lived messages die young
@@ -164,8 +170,10 @@ async function main(): Promise<void> {
     for (const r of slowest) {
       const p = r.phases;
       log(
-        `  slow energize ${r.energizeMs?.toFixed(1)} ms: answered ${p?.startedMs.toFixed(1)}, subscribed ` +
-          `${p?.subscribedMs.toFixed(1)}, read ${p?.readMs.toFixed(1)}${r.chargingByRead ? ' (CHARGING by the read)' : ''}`,
+        `  slow energize ${r.energizeMs?.toFixed(1)} ms (${r.sessionId} sent at ${r.sentAtMs?.toFixed(1)}): answered ${p?.startedMs.toFixed(1)}` +
+          (p?.subscribedMs === undefined ? '' : `, subscribed ${p.subscribedMs.toFixed(1)}`) +
+          (p?.readMs === undefined ? '' : `, read ${p.readMs.toFixed(1)}`) +
+          (r.chargingByRead ? ' (CHARGING by the read)' : ''),
       );
     }
     const summary = {

@@ -215,6 +215,18 @@ describe('AppSync', () => {
     expect(resolver.props.Code).toContain('extensions.setSubscriptionFilter');
     expect(resolver.props.Code).toMatch(/driverId: \{ eq: ctx\.identity\.sub \}/);
   });
+
+  it('delivers onMySessionUpdates only to the owner (enhanced filter on ctx.identity.sub, no arguments)', () => {
+    const resolver = single(
+      s.resources,
+      'AWS::AppSync::Resolver',
+      (r) => r.Properties?.FieldName === 'onMySessionUpdates',
+    );
+    expect(resolver.props.TypeName).toBe('Subscription');
+    expect(resolver.props.DataSourceName).toBe('Publish');
+    expect(resolver.props.Code).toContain('extensions.setSubscriptionFilter');
+    expect(resolver.props.Code).toMatch(/toSubscriptionFilter\(\{ driverId: \{ eq: ctx\.identity\.sub \} \}\)/);
+  });
 });
 
 describe('IoT Core', () => {

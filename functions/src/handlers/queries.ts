@@ -120,6 +120,11 @@ export function makeHandler(deps: QueryDeps) {
         unwrap(await deps.getSession({ driverId: caller.sub, sessionId: id }));
         return null;
       },
+      // The caller's own sessions, all of them: the owner filter on delivery is the whole rule.
+      'Subscription.onMySessionUpdates': async (event) => {
+        callerOf(event);
+        return null;
+      },
       'Subscription.onStationUpdate': async (event) => {
         callerOf(event);
         return null;

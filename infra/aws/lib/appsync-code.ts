@@ -12,6 +12,17 @@ export function response(ctx) {
 }
 `;
 
+/** onMySessionUpdates: no arguments; the enhanced filter delivers exactly the caller's own sessions. */
+export const MY_SESSIONS_SUBSCRIPTION_CODE = `import { util, extensions } from '@aws-appsync/utils';
+export function request(ctx) {
+  return { payload: null };
+}
+export function response(ctx) {
+  extensions.setSubscriptionFilter(util.transform.toSubscriptionFilter({ driverId: { eq: ctx.identity.sub } }));
+  return null;
+}
+`;
+
 /**
  * onSessionUpdate: subscription arguments are the client's own filter, not authorization. The
  * enhanced filter pins every delivery to the caller's own sessions, whatever id it asked for.

@@ -15,10 +15,13 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null;
 }
 
+const ownerOnly: SubscriptionFilter = (payload, identity) =>
+  'sub' in identity && isRecord(payload) && payload.driverId === identity.sub;
+
 /** Session updates reach only the session's owner, whatever arguments a client subscribed with. */
 export const SUBSCRIPTION_FILTERS: Record<string, SubscriptionFilter> = {
-  'Subscription.onSessionUpdate': (payload, identity) =>
-    'sub' in identity && isRecord(payload) && payload.driverId === identity.sub,
+  'Subscription.onSessionUpdate': ownerOnly,
+  'Subscription.onMySessionUpdates': ownerOnly,
 };
 
 export function graphqlResolvers(viaDeps: (pick: (d: AppDeps) => AppSyncResolver) => AppSyncResolver) {
@@ -51,6 +54,7 @@ export function graphqlResolvers(viaDeps: (pick: (d: AppDeps) => AppSyncResolver
     'Query.operatorAnomalies': field('q'),
     'Mutation.reviewAnomaly': field('q'),
     'Subscription.onSessionUpdate': field('q'),
+    'Subscription.onMySessionUpdates': field('q'),
     'Subscription.onStationUpdate': field('q'),
     'Mutation.startCharge': field('start'),
     'Mutation.stopCharge': field('stop'),

@@ -317,11 +317,22 @@ export async function startLocalStack(
 
     await demoUsers;
 
+    // One sweep at a time; close() waits for the one in flight, so it never runs into a stopped store.
+    let sweeping: Promise<void> | undefined;
     const sweep = setInterval(() => {
-      built.useCases.sweepStale().catch((e: unknown) => built.logger.error('sweep failed', { err: String(e) }));
+      sweeping ??= built.useCases
+        .sweepStale()
+        .then(() => undefined)
+        .catch((e: unknown) => built.logger.error('sweep failed', { err: String(e) }))
+        .finally(() => {
+          sweeping = undefined;
+        });
     }, cfg.EV_SWEEP_MS);
     sweep.unref();
-    stops.push(async () => clearInterval(sweep));
+    stops.push(async () => {
+      clearInterval(sweep);
+      await sweeping;
+    });
 
     const urls: LocalStackUrls = {
       web: web?.url,

@@ -22,16 +22,20 @@ export const DriversConfig = z.object({
   chargeMs: z.number(),
   timeoutMs: z.number(),
   card: z.string(),
+  subscribe: z.enum(['driver', 'session']),
 });
 export type DriversConfig = z.infer<typeof DriversConfig>;
 
 export const SessionResultSchema = z.object({
   sessionId: z.string(),
   energizeMs: z.number().optional(),
-  phases: z.object({ startedMs: z.number(), subscribedMs: z.number(), readMs: z.number() }).optional(),
+  phases: z
+    .object({ startedMs: z.number(), subscribedMs: z.number().optional(), readMs: z.number().optional() })
+    .optional(),
   paidMs: z.number().optional(),
   paidSeen: z.number(),
   usedCheckout: z.boolean(),
+  sentAtMs: z.number().optional(),
   chargingByRead: z.boolean(),
   error: z.string().optional(),
 }) satisfies z.ZodType<SessionResult>;
@@ -73,10 +77,12 @@ export async function runDrivers(cfg: DriversConfig): Promise<void> {
     drivers.push(
       ...(await mapLimit(cfg.stationIds, 4, async (_id, i) => {
         const tokens = await tokensFor(cfg.cognitoEndpoint, pool, `bench-${tag}-${i}@example.com`);
-        return openDriver(cfg.graphqlUrl, cfg.realtimeUrl, tokens.accessToken);
+        const driver = await openDriver(cfg.graphqlUrl, cfg.realtimeUrl, tokens.accessToken);
+        if (cfg.subscribe === 'driver') await driver.watchMine();
+        return driver;
       })),
     );
-    const opts = { chargeMs: cfg.chargeMs, timeoutMs: cfg.timeoutMs, card: cfg.card };
+    const opts = { chargeMs: cfg.chargeMs, timeoutMs: cfg.timeoutMs, card: cfg.card, subscribe: cfg.subscribe };
     const stationOf = (i: number): string => cfg.stationIds[i] ?? '';
     /** Every driver runs sessions back to back for `seconds`; results go to `into`. */
     const loop = async (seconds: number, into: SessionResult[]) => {

@@ -1,12 +1,14 @@
 /**
- * One charging session as a driver lives it, timed from the driver's side: startCharge → subscribe →
- * CHARGING seen (energize), charge for a while, stopCharge → PAID seen by the subscriber (paid).
+ * One charging session as a driver lives it, timed from the driver's side: startCharge → CHARGING
+ * seen by the subscriber (energize), charge for a while, stopCharge → PAID seen by the subscriber (paid).
+ * The subscriber is either the driver's own `onMySessionUpdates`, open since sign-in (`driver`), or a
+ * per-session `onSessionUpdate` opened once startCharge answered, followed by one read (`session`).
  */
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { payHostedCheckout } from '../../../infra/local/stripe/index.js';
-import type { DriverClient } from './driver-client.js';
+import type { DriverClient, SubscribeMode } from './driver-client.js';
 
 const START = `mutation Start($stationId: ID!, $key: String!) {
   startCharge(stationId: $stationId, idempotencyKey: $key) { checkoutUrl session { id state } } }`;
@@ -33,9 +35,14 @@ export interface SessionResult {
    * driver then reads the session once: CHARGING found that way counts from the moment the read answered.
    */
   chargingByRead: boolean;
-  /** Where energize went (ms from startCharge sent): its answer, the subscription acked, the read answered. */
-  phases?: { startedMs: number; subscribedMs: number; readMs: number };
+  /**
+   * Where energize went (ms from startCharge sent): its answer, and in `session` mode the subscription
+   * acked and the read answered.
+   */
+  phases?: { startedMs: number; subscribedMs?: number; readMs?: number };
   usedCheckout: boolean;
+  /** When startCharge was sent (epoch ms, sub-ms precision): to line a session up with the stack's traces. */
+  sentAtMs?: number;
   error?: string;
 }
 
@@ -46,9 +53,9 @@ class SeenStates {
   readonly at = new Map<string, number>();
   paid = 0;
   private wakers: Array<() => void> = [];
-  see(state: string): void {
+  see(state: string, at = performance.now()): void {
     if (state === 'PAID') this.paid += 1;
-    if (!this.at.has(state)) this.at.set(state, performance.now());
+    if (!this.at.has(state)) this.at.set(state, at);
     for (const w of this.wakers.splice(0)) w();
   }
   async wait(state: string, timeoutMs: number): Promise<number> {
@@ -76,7 +83,7 @@ class SeenStates {
 export async function runSession(
   driver: DriverClient,
   stationId: string,
-  opts: { chargeMs: number; timeoutMs: number; card: string },
+  opts: { chargeMs: number; timeoutMs: number; card: string; subscribe: SubscribeMode },
 ): Promise<SessionResult> {
   const key = `bench-${process.pid}-${Date.now().toString(36)}-${++counter}`;
   const seen = new SeenStates();
@@ -84,17 +91,24 @@ export async function runSession(
   let unwatch = (): void => {};
   try {
     const t0 = performance.now();
+    result.sentAtMs = performance.timeOrigin + t0;
     const started = Started.parse(await driver.graphql(START, { stationId, key })).startCharge;
     const sessionId = started.session.id;
     result.sessionId = sessionId;
     const startedAt = performance.now();
-    unwatch = await driver.watch(sessionId, (state) => seen.see(state));
-    const subscribedAt = performance.now();
-    const now = State.parse(await driver.graphql(SESSION, { id: sessionId })).session.state;
-    result.phases = { startedMs: startedAt - t0, subscribedMs: subscribedAt - t0, readMs: performance.now() - t0 };
-    if (now === 'CHARGING' && !seen.at.has('CHARGING')) {
-      result.chargingByRead = true;
-      seen.see('CHARGING');
+    if (opts.subscribe === 'driver') {
+      // Open since sign-in: whatever arrived for this id before the answer is replayed with its time.
+      unwatch = driver.follow(sessionId, (state, at) => seen.see(state, at));
+      result.phases = { startedMs: startedAt - t0 };
+    } else {
+      unwatch = await driver.watch(sessionId, (state) => seen.see(state));
+      const subscribedAt = performance.now();
+      const now = State.parse(await driver.graphql(SESSION, { id: sessionId })).session.state;
+      result.phases = { startedMs: startedAt - t0, subscribedMs: subscribedAt - t0, readMs: performance.now() - t0 };
+      if (now === 'CHARGING' && !seen.at.has('CHARGING')) {
+        result.chargingByRead = true;
+        seen.see('CHARGING');
+      }
     }
     if (started.checkoutUrl) {
       result.usedCheckout = true;

@@ -29,6 +29,7 @@ export function countStoreCalls(
       const input = args.input as {
         TableName?: unknown;
         Key?: unknown;
+        RequestItems?: Record<string, { Keys?: unknown[] }>;
         UpdateExpression?: unknown;
         ConditionExpression?: unknown;
       };
@@ -38,11 +39,13 @@ export function countStoreCalls(
       if (trace && traced < trace.limit) {
         traced++;
         const what = JSON.stringify({
-          key: input.Key,
+          key:
+            input.Key ??
+            Object.entries(input.RequestItems ?? {}).flatMap(([t, r]) => (r.Keys ?? []).map((k) => ({ [t]: k }))),
           update: input.UpdateExpression,
           cond: input.ConditionExpression,
         });
-        const from = (new Error().stack ?? '')
+        const from = (process.env.BENCH_TRACE_NO_STACK ? '' : (new Error().stack ?? ''))
           .split('\n')
           .filter((l) => /functions\/src|infra\/local/.test(l) && !/direct-wire|item-reader/.test(l))
           .slice(0, 4)
@@ -57,7 +60,9 @@ export function countStoreCalls(
         const line = `${name} ${what.slice(0, 120)} ← ${from}`;
         const started = at;
         traceDone.set(args, (end: number) =>
-          trace.print(`  [${(started - t0).toFixed(1)} → ${(end - t0).toFixed(1)} ms] ${line}`),
+          trace.print(
+            `  [${(performance.timeOrigin + started).toFixed(1)} → ${(performance.timeOrigin + end).toFixed(1)} ms] ${line}`,
+          ),
         );
       }
       const started = performance.now();

@@ -76,7 +76,7 @@ async function timedSession(
   opts: { chargeMs: number; timeoutMs: number; card: string },
 ): Promise<SoakRun> {
   const fromMs = Date.now();
-  const result = await runSession(d, stationId, opts);
+  const result = await runSession(d, stationId, { ...opts, subscribe: 'session' });
   const toMs = Date.now();
   // runSession times the paid phase from the stop it sent: recover that moment for fault attribution.
   const stopMs =

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppSyncEvent, AppSyncResolver } from '../../../infra/local/appsync/index.js';
 import { AppSyncError } from '../../../infra/local/appsync/index.js';
 import { readConfirmationCode } from '../../../infra/local/cognito/index.js';
+import { SUBSCRIPTION_FILTERS } from '../../../infra/local/stack/graphql-resolvers.js';
 import { AmplifyNodeUser } from '../../support/amplify-node.js';
 import { iamGraphql } from '../../support/iam-graphql.js';
 import { type ApiStack, LOCAL_IAM, startApiStack } from '../../support/local-api-stack.js';
@@ -44,6 +45,11 @@ function sessionInput(id: string, driverId: string, energyWh: number) {
   };
 }
 
+const ON_MY_SESSION_UPDATES = /* GraphQL */ `
+  subscription Mine { onMySessionUpdates { id driverId state energyWh } }
+`;
+type OnMySessionUpdates = { onMySessionUpdates: { id: string; driverId: string; energyWh: number } };
+
 type OnSessionUpdate = { onSessionUpdate: { id: string; driverId: string; energyWh: number } };
 
 describe('local AppSync + cognito-local with the real aws-amplify v6 client', () => {
@@ -71,13 +77,8 @@ describe('local AppSync + cognito-local with the real aws-amplify v6 client', ()
   beforeAll(async () => {
     stack = await startApiStack({
       resolvers,
-      subscriptionFilters: {
-        'Subscription.onSessionUpdate': (payload, identity) =>
-          'sub' in identity &&
-          typeof payload === 'object' &&
-          payload !== null &&
-          Reflect.get(payload, 'driverId') === identity.sub,
-      },
+      // The local stack's own owner-only rules (infra/local/stack/graphql-resolvers.ts).
+      subscriptionFilters: SUBSCRIPTION_FILTERS,
       postConfirmation: async (event) => {
         confirmations.push(event);
         return event;
@@ -203,5 +204,32 @@ describe('local AppSync + cognito-local with the real aws-amplify v6 client', ()
     expect(intruderSub.events).toEqual([]);
     expect(otherSession.events).toEqual([]);
     expect(ownerSub.errors).toEqual([]);
+  });
+
+  it('delivers every session of the caller to onMySessionUpdates (opened before any exists) and none of anyone else', async () => {
+    const aliceSub = await alice.user!.sub();
+    const bobSub = await bob.user!.sub();
+    const mine = alice.user!.subscribe<OnMySessionUpdates>(ON_MY_SESSION_UPDATES, {});
+    await mine.ready;
+    const bobs = bob.user!.subscribe<OnMySessionUpdates>(ON_MY_SESSION_UPDATES, {});
+    await bobs.ready;
+
+    for (const input of [
+      sessionInput('sess-alice-new-1', aliceSub, 100),
+      sessionInput('sess-bob-1', bobSub, 300),
+      sessionInput('sess-alice-new-2', aliceSub, 200),
+    ]) {
+      const published = await iamGraphql(stack.appsync.url, LOCAL_IAM, PUBLISH_SESSION_UPDATE, { input });
+      expect(published.status).toBe(200);
+    }
+    await mine.waitFor((e) => e.onMySessionUpdates.id === 'sess-alice-new-2');
+    await bobs.waitFor((e) => e.onMySessionUpdates.id === 'sess-bob-1');
+    expect(mine.events.map((e) => e.onMySessionUpdates)).toEqual([
+      { id: 'sess-alice-new-1', driverId: aliceSub, state: 'CHARGING', energyWh: 100 },
+      { id: 'sess-alice-new-2', driverId: aliceSub, state: 'CHARGING', energyWh: 200 },
+    ]);
+    expect(bobs.events.map((e) => e.onMySessionUpdates.id)).toEqual(['sess-bob-1']);
+    expect(mine.errors).toEqual([]);
+    expect(bobs.errors).toEqual([]);
   });
 });

@@ -27,7 +27,8 @@ describe('loadAppSyncSchema', () => {
 
   it('wires each publish mutation to the subscriptions that name it in @aws_subscribe', () => {
     const app = loadAppSyncSchema(contract);
-    expect(app.subscriptionsFor('publishSessionUpdate')).toEqual(['onSessionUpdate']);
+    expect(app.subscriptionsFor('publishSessionUpdate')).toEqual(['onSessionUpdate', 'onMySessionUpdates']);
+    expect(app.mutationsFor('onMySessionUpdates')).toEqual(['publishSessionUpdate']);
     expect(app.subscriptionsFor('publishStationUpdate')).toEqual(['onStationUpdate']);
     expect(app.subscriptionsFor('startCharge')).toEqual([]);
     expect(app.mutationsFor('onSessionUpdate')).toEqual(['publishSessionUpdate']);

@@ -129,6 +129,12 @@ describe('subscribe-time checks', () => {
     expect((await refusal(ask('Subscription.onSessionUpdate', {}))).errorInfo).toEqual({ fields: ['id'] });
   });
 
+  it('lets a signed-in driver follow all of their own sessions (delivery is owner-filtered), and nobody else', async () => {
+    const { ask } = await world();
+    await expect(ask('Subscription.onMySessionUpdates')).resolves.toBeNull();
+    expect((await refusal(ask('Subscription.onMySessionUpdates', {}, null))).errorType).toBe('UNAUTHORIZED');
+  });
+
   it('lets any signed-in driver follow station changes', async () => {
     const { ask } = await world();
     await expect(ask('Subscription.onStationUpdate')).resolves.toBeNull();

@@ -14,7 +14,7 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { OWNER_ONLY_SUBSCRIPTION_CODE, PASS_THROUGH_CODE } from '../appsync-code.js';
+import { MY_SESSIONS_SUBSCRIPTION_CODE, OWNER_ONLY_SUBSCRIPTION_CODE, PASS_THROUGH_CODE } from '../appsync-code.js';
 import { SCHEMA_PATH } from '../shared-defs.js';
 import type { StageConfig } from '../stage-config.js';
 
@@ -105,6 +105,12 @@ export class ChargingApi extends Construct {
       fieldName: 'onSessionUpdate',
       runtime: FunctionRuntime.JS_1_0_0,
       code: Code.fromInline(OWNER_ONLY_SUBSCRIPTION_CODE),
+    });
+    this.none.createResolver('OnMySessionUpdatesResolver', {
+      typeName: 'Subscription',
+      fieldName: 'onMySessionUpdates',
+      runtime: FunctionRuntime.JS_1_0_0,
+      code: Code.fromInline(MY_SESSIONS_SUBSCRIPTION_CODE),
     });
   }
 
