@@ -23,7 +23,6 @@ export function countStoreCalls(
   let latencies = new Map<string, number[]>();
   let traced = 0;
   const traceDone = new WeakMap<object, (end: number) => void>();
-  const t0 = performance.now();
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const input = args.input as {
