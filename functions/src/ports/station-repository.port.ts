@@ -13,8 +13,12 @@ export interface StationRepository {
    * returns it as freed, so the caller can tell subscribers without reading it again; else undefined.
    */
   release(stationId: string, sessionId: string, at: string): Promise<Station | undefined>;
-  /** Applies the patch unless the station already holds a newer `lastSeenAt` than the patch's (then nothing). */
-  updatePresence(stationId: string, patch: PresencePatch, at: string): Promise<void>;
+  /**
+   * Applies the patch unless the station already holds a newer `lastSeenAt` than the patch's, and
+   * returns the station as it was before: the caller tells what changed without reading it first.
+   * Undefined when nothing was written (an unknown station, or an older signal).
+   */
+  updatePresence(stationId: string, patch: PresencePatch, at: string): Promise<Station | undefined>;
   /**
    * Keeps an observation (a fault, a register going backwards) on the station for reconciliation:
    * the most recent few only; the same one twice (code + time) is kept once. Unknown station: ignored.

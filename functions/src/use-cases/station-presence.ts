@@ -27,33 +27,33 @@ export interface StationPresence {
   apply(stationId: string, signal: PresenceSignal): Promise<PresenceOutcome>;
 }
 
-function patchFor(station: Station, signal: PresenceSignal): PresencePatch {
+/** An opened breaker draws no power. */
+function patchFor(signal: PresenceSignal): PresencePatch {
   if (signal.kind === 'conn') return { online: signal.online, lastSeenAt: signal.receivedAt };
   const patch: PresencePatch = { online: true, breaker: signal.breaker, lastSeenAt: signal.receivedAt };
-  if (signal.breaker === 'open' && station.powerW !== undefined && station.powerW !== 0) patch.powerW = 0;
+  if (signal.breaker === 'open') patch.powerW = 0;
   return patch;
 }
 
+/** No power reported yet reads as none. */
 function visibleChange(station: Station, patch: PresencePatch): boolean {
   return (
     (patch.online !== undefined && patch.online !== station.online) ||
     (patch.breaker !== undefined && patch.breaker !== station.breaker) ||
-    (patch.powerW !== undefined && patch.powerW !== station.powerW)
+    (patch.powerW !== undefined && patch.powerW !== (station.powerW ?? 0))
   );
 }
 
 export function makeStationPresence(deps: StationPresenceDeps): StationPresence {
   return {
     async apply(stationId, signal) {
-      const station = await deps.stations.get(stationId);
-      if (!station) return 'unknownStation';
-      const received = Date.parse(signal.receivedAt);
-      if (station.lastSeenAt !== undefined && received < Date.parse(station.lastSeenAt)) return 'stale';
-      const patch = patchFor(station, signal);
+      const patch = patchFor(signal);
       const at = deps.clock.now().toISOString();
-      await deps.stations.updatePresence(stationId, patch, at);
-      if (!visibleChange(station, patch)) return 'unchanged';
-      await deps.live.stationChanged({ ...station, ...patch, updatedAt: at });
+      // One conditional write that hands back the row as it was: no read first (two per session saved).
+      const before = await deps.stations.updatePresence(stationId, patch, at);
+      if (!before) return (await deps.stations.get(stationId)) ? 'stale' : 'unknownStation';
+      if (!visibleChange(before, patch)) return 'unchanged';
+      await deps.live.stationChanged({ ...before, ...patch, updatedAt: at });
       return 'changed';
     },
   };

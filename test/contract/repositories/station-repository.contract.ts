@@ -103,11 +103,12 @@ export function stationRepositoryContract(make: () => Promise<Repositories>): vo
     it('changes only the given fields and the update time', async () => {
       const s = aStation({ activeSessionId: 'ses_1', fault: 'E42' });
       await repos.stations.put(s);
-      await repos.stations.updatePresence(
+      const before = await repos.stations.updatePresence(
         s.id,
         { online: false, breaker: 'closed', powerW: 2_950, lastSeenAt: at(3) },
         at(3),
       );
+      expect(before).toEqual(s);
       expect(await repos.stations.get(s.id)).toEqual({
         ...s,
         online: false,
@@ -127,7 +128,7 @@ export function stationRepositoryContract(make: () => Promise<Repositories>): vo
     });
 
     it('ignores an unknown station (a stray report creates no row)', async () => {
-      await repos.stations.updatePresence('st_ghost', { online: true }, at(1));
+      expect(await repos.stations.updatePresence('st_ghost', { online: true }, at(1))).toBeUndefined();
       expect(await repos.stations.get('st_ghost')).toBeUndefined();
     });
 
@@ -135,9 +136,14 @@ export function stationRepositoryContract(make: () => Promise<Repositories>): vo
       const s = aStation();
       await repos.stations.put(s);
       await repos.stations.updatePresence(s.id, { breaker: 'open', lastSeenAt: at(5) }, at(5));
-      await repos.stations.updatePresence(s.id, { breaker: 'closed', lastSeenAt: at(4) }, at(6));
+      expect(
+        await repos.stations.updatePresence(s.id, { breaker: 'closed', lastSeenAt: at(4) }, at(6)),
+      ).toBeUndefined();
       expect(await repos.stations.get(s.id)).toMatchObject({ breaker: 'open', lastSeenAt: at(5), updatedAt: at(5) });
-      await repos.stations.updatePresence(s.id, { breaker: 'closed', lastSeenAt: at(5) }, at(7));
+      expect(await repos.stations.updatePresence(s.id, { breaker: 'closed', lastSeenAt: at(5) }, at(7))).toMatchObject({
+        breaker: 'open',
+        updatedAt: at(5),
+      });
       expect(await repos.stations.get(s.id)).toMatchObject({ breaker: 'closed', updatedAt: at(7) });
     });
   });

@@ -50,11 +50,15 @@ export class StationRegistry implements Pick<StationRepository, 'get' | 'updateP
     const s = this.rows.get(id);
     return s && { ...s };
   }
-  async updatePresence(id: string, patch: PresencePatch, at: string): Promise<void> {
+  async updatePresence(id: string, patch: PresencePatch, at: string): Promise<Station | undefined> {
     const s = this.rows.get(id);
-    if (!s) return;
+    if (!s) return undefined;
+    // As the repositories: a signal older than the one applied writes nothing.
+    if (patch.lastSeenAt !== undefined && s.lastSeenAt !== undefined && s.lastSeenAt > patch.lastSeenAt)
+      return undefined;
     this.presenceWrites.push({ id, patch, at });
     this.rows.set(id, { ...s, ...patch, updatedAt: at });
+    return { ...s };
   }
 }
 

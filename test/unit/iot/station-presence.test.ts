@@ -43,6 +43,19 @@ describe('station presence', () => {
     expect(published.map((s) => s.breaker)).toEqual(['closed', 'open']);
   });
 
+  it('writes once per signal and reads nothing on the way (the write hands back the row as it was)', async () => {
+    const { presence, stations, published } = setup({ online: true });
+    await presence.apply('TKY-001', { kind: 'state', breaker: 'closed', sessionId: 's1', receivedAt: iso(T0) });
+    await presence.apply('TKY-001', { kind: 'state', breaker: 'open', sessionId: null, receivedAt: iso(T0 + 1) });
+    expect(stations.reads).toBe(0);
+    expect(stations.presenceWrites).toHaveLength(2);
+    // No power was ever reported: an opened breaker's 0 W is no visible change of its own.
+    expect(published.map((s) => [s.breaker, s.powerW])).toEqual([
+      ['closed', undefined],
+      ['open', 0],
+    ]);
+  });
+
   it('ignores a message received before the last one applied (QoS 1 redelivery, reordering)', async () => {
     const { presence, stations } = setup();
     await presence.apply('TKY-001', { kind: 'conn', online: false, receivedAt: iso(T0 + 5) });

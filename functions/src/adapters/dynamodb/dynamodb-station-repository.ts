@@ -100,10 +100,11 @@ export class DynamoDbStationRepository implements StationRepository {
   }
 
   /**
-   * One blind update of the given fields; a field present with `undefined` is removed (a cleared
-   * fault). An unknown station is ignored: a stray report must not create a half-filled row.
+   * One update of the given fields, conditioned on the signal not being older, returning the row as it
+   * was; a field present with `undefined` is removed (a cleared fault). An unknown station is ignored:
+   * a stray report must not create a half-filled row.
    */
-  async updatePresence(stationId: string, patch: PresencePatch, at: string): Promise<void> {
+  async updatePresence(stationId: string, patch: PresencePatch, at: string): Promise<Station | undefined> {
     const set = ['#updatedAt = :updatedAt'];
     const remove: string[] = [];
     const names: Record<string, string> = { '#id': 'id', '#updatedAt': 'updatedAt' };
@@ -118,11 +119,11 @@ export class DynamoDbStationRepository implements StationRepository {
         values[`:${field}`] = value;
       }
     }
-    await guarded(
+    return guarded(
       'updatePresence',
       this.tables.stations,
-      () =>
-        this.doc.send(
+      async () => {
+        const out = await this.doc.send(
           new UpdateCommand({
             TableName: this.tables.stations,
             Key: { id: stationId },
@@ -135,8 +136,11 @@ export class DynamoDbStationRepository implements StationRepository {
                 : 'attribute_exists(#id) AND (attribute_not_exists(#lastSeenAt) OR #lastSeenAt <= :lastSeenAt)',
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
+            ReturnValues: 'ALL_OLD',
           }),
-        ),
+        );
+        return stationSchema.parse(out.Attributes);
+      },
       () => undefined,
     );
   }

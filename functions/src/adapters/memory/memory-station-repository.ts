@@ -36,13 +36,17 @@ export class MemoryStationRepository implements StationRepository {
     return structuredClone(row);
   }
 
-  async updatePresence(stationId: string, patch: PresencePatch, at: string): Promise<void> {
+  async updatePresence(stationId: string, patch: PresencePatch, at: string): Promise<Station | undefined> {
     const row = this.rows.get(stationId);
-    if (!row) return;
+    if (!row) return undefined;
     // As the DynamoDB adapter: a signal older than the one already applied is dropped.
-    if (patch.lastSeenAt !== undefined && row.lastSeenAt !== undefined && row.lastSeenAt > patch.lastSeenAt) return;
+    if (patch.lastSeenAt !== undefined && row.lastSeenAt !== undefined && row.lastSeenAt > patch.lastSeenAt) {
+      return undefined;
+    }
+    const before = structuredClone(row);
     Object.assign(row, structuredClone(patch));
     row.updatedAt = at;
+    return before;
   }
 
   async recordObservation(stationId: string, observation: StationObservation): Promise<void> {
