@@ -95,10 +95,9 @@ async function main(): Promise<void> {
   try {
     await setBenchTariffs(stack);
     const traceCalls = Number(process.env.BENCH_TRACE_CALLS ?? 0);
-    const counter = countStoreCalls(
-      stack.deps.storeClient,
-      traceCalls > 0 ? { limit: traceCalls, print: log } : undefined,
-    );
+    if (!stack.storeWire)
+      throw new Error('the lifecycle bench counts store calls on the direct wire (EV_DYNAMODB_WIRE=direct)');
+    const counter = countStoreCalls(stack.storeWire, traceCalls > 0 ? { limit: traceCalls, print: log } : undefined);
     log(`${a.drivers} drivers sign up, save a card through hosted Checkout and charge once (warm-up)…`);
     const config: DriversConfig = {
       graphqlUrl: stack.urls.graphql,

@@ -6,6 +6,7 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AppSyncIamClient } from '../adapters/appsync/appsync-iam-client.js';
 import { AppSyncLivePublisher } from '../adapters/appsync/appsync-live-publisher.js';
 import { CognitoIdentityDirectory } from '../adapters/cognito/cognito-identity-directory.js';
@@ -51,7 +52,7 @@ export interface AppDeps {
   applyPaymentEvent: ReturnType<typeof makeApplyPaymentEvent>;
   /** Operator-only reads (the GraphQL edge checks the `operators` group); alerts come from LogAlerts' list. */
   operator: OperatorUseCases;
-  /** The one DynamoDB client every repository sends through (benchmarks count its calls). */
+  /** The DynamoDB client the default DocumentClient sends through (see StoreWiring for the local wire). */
   storeClient: DynamoDBClient;
   /** Reconciliation's findings (operator view) and the run itself (scheduled, and `npm run reconcile`). */
   anomalies: AnomalyRepository;
@@ -98,14 +99,28 @@ function redrivePacing(config: Config): Partial<UseCaseDeps['config']> {
   return Object.fromEntries(Object.entries(paced).filter(([, v]) => v !== undefined));
 }
 
-export async function buildDeps(config: Config, overrides: Partial<UseCaseDeps> = {}): Promise<AppDeps> {
+/** How the composition reaches its store; the cloud takes the defaults. */
+export interface StoreWiring {
+  /**
+   * The DocumentClient every repository sends through. Default: the SDK's, over `storeClient`. The
+   * local stack passes its direct wire to DynamoDB Local (infra/local/dynamodb/direct-wire.ts).
+   */
+  documentClient?: (ddb: DynamoDBClient) => DynamoDBDocumentClient;
+}
+
+export async function buildDeps(
+  config: Config,
+  overrides: Partial<UseCaseDeps> = {},
+  wiring: StoreWiring = {},
+): Promise<AppDeps> {
   const region = config.AWS_REGION;
   const logger = overrides.logger ?? new PinoLogger({ level: config.LOG_LEVEL, name: 'ev-charge' });
   const ddb = new DynamoDBClient({
     region,
     ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
   });
-  const repos = makeDynamoDbRepositories(documentClient(ddb), {
+  const docClient = wiring.documentClient ?? documentClient;
+  const repos = makeDynamoDbRepositories(docClient(ddb), {
     sessions: config.TABLE_SESSIONS,
     drivers: config.TABLE_DRIVERS,
     stations: config.TABLE_STATIONS,
@@ -149,10 +164,10 @@ export async function buildDeps(config: Config, overrides: Partial<UseCaseDeps> 
       : logAlerts);
   // Only the sweeper counts tries; a function without the table never re-drives anything.
   const redriveTries = config.TABLE_REDRIVE_TRIES
-    ? new DynamoDbRedriveTries(documentClient(ddb), { redriveTries: config.TABLE_REDRIVE_TRIES })
+    ? new DynamoDbRedriveTries(docClient(ddb), { redriveTries: config.TABLE_REDRIVE_TRIES })
     : new MemoryRedriveTries();
   const anomalies = config.TABLE_ANOMALIES
-    ? new DynamoDbAnomalyRepository(documentClient(ddb), { anomalies: config.TABLE_ANOMALIES })
+    ? new DynamoDbAnomalyRepository(docClient(ddb), { anomalies: config.TABLE_ANOMALIES })
     : new MemoryAnomalyRepository();
   const ports: UseCaseDeps = {
     ...repos,

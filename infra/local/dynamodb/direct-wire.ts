@@ -1,21 +1,33 @@
 /**
  * A direct wire to DynamoDB Local for the repositories' DocumentClient.
  *
- * The AWS SDK spends ~1.1 ms of CPU per call on this machine above the bare HTTP request (schema
- * serde, endpoint rules, retry strategy, SigV4 — DynamoDB Local checks no signature), about a third
- * of the local stack's CPU per charging session. This middleware takes over after the
- * DocumentClient has marshalled the input: it posts the same DynamoDB JSON-protocol request
- * (`X-Amz-Target: DynamoDB_20120810.<Operation>`) over a keep-alive socket and hands back the same
- * output and error shapes (errors named by their `__type`, with `Item` / `CancellationReasons` kept
- * raw as the SDK keeps them). Repositories, commands and conditions are unchanged; the cloud uses
- * the SDK as is. Measured in test/bench/RESULTS.md.
- *
- * Only DocumentClient commands may use a client wired this way (the anchor is the DocumentClient's
- * marshalling middleware); a raw command fails with the SDK's "DocumentMarshall is not found".
+ * The AWS SDK spends more CPU per call than the request itself on this machine: a fresh middleware
+ * chain per command (endpoint rules, retry strategy, SigV4 — DynamoDB Local checks no signature —,
+ * schema serde), the largest single share of the local stack's CPU per charging session after the
+ * sockets. `directDocumentClient` stands in for the DocumentClient: it takes the same lib-dynamodb
+ * commands, marshals their input exactly as the DocumentClient does (by each command's own key nodes,
+ * `removeUndefinedValues`), posts the DynamoDB JSON-protocol request (`X-Amz-Target:
+ * DynamoDB_20120810.<Operation>`) over a keep-alive socket and hands back the same output and error
+ * shapes (errors named by their `__type`, with `Item` / `CancellationReasons` kept raw as the SDK keeps
+ * them). Repositories, commands and conditions are unchanged; the cloud uses the SDK as is. The
+ * repository contract suites run over it as a third backend. Measured in test/bench/RESULTS.md.
  */
 import { Agent, request } from 'node:http';
-import type { AttributeValue, DynamoDBClient, ServiceOutputTypes } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactGetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 
 type Raw = Record<string, AttributeValue>;
 type Json = Record<string, unknown>;
@@ -70,15 +82,86 @@ const RETRYABLE = new Set([
 const MAX_ATTEMPTS = 3;
 const TIMEOUT_MS = 10_000;
 
+/** One call as sent: its operation, its marshalled input, and how long it took (ms, retries included). */
+export type WireObserver = (call: { operation: string; input: Json; ms: number }) => void;
+
 export interface DirectWire {
+  /** What the repositories use in place of the SDK's DocumentClient (its `send` only). */
+  readonly doc: DynamoDBDocumentClient;
   /** Calls sent over the wire (one per command, retries not counted). */
   calls(): number;
+  /** Sees every call once it settled (benchmarks count and time them here). */
+  observe(observer: WireObserver): void;
   close(): void;
 }
 
-export function attachDirectWire(client: DynamoDBClient, endpoint: () => string): DirectWire {
+/** The DocumentClient commands the wire speaks, and the DynamoDB operation each one is. */
+const OPERATIONS = new Map<unknown, string>([
+  [GetCommand, 'GetItem'],
+  [PutCommand, 'PutItem'],
+  [UpdateCommand, 'UpdateItem'],
+  [DeleteCommand, 'DeleteItem'],
+  [QueryCommand, 'Query'],
+  [ScanCommand, 'Scan'],
+  [BatchGetCommand, 'BatchGetItem'],
+  [BatchWriteCommand, 'BatchWriteItem'],
+  [TransactGetCommand, 'TransactGetItems'],
+  [TransactWriteCommand, 'TransactWriteItems'],
+]);
+
+/**
+ * Which parts of an input hold plain values to marshal, as each lib-dynamodb command declares them
+ * (`inputKeyNodes`): `null` — this value itself; `{}` or `[]` — every member; `{ '*': n }` — every
+ * member, by `n`; `{ k: n, … }` — those keys, each by its `n`, the rest copied as is.
+ */
+type KeyNodes = null | { [key: string]: KeyNodes } | KeyNodes[];
+
+/** The DocumentClient's marshalling options (ours: undefined dropped; its default: top-level containers converted). */
+const MARSHALL = { removeUndefinedValues: true, convertTopLevelContainer: true } as const;
+
+function marshalBy(value: unknown, nodes: KeyNodes): unknown {
+  if (value === undefined) return undefined;
+  if (nodes === null) return marshall(value as Json, MARSHALL);
+  const keys = Object.keys(nodes);
+  if (keys.length === 0) return mapMembers(value, null);
+  if (keys.length === 1 && keys[0] === '*') return mapMembers(value, (nodes as Record<string, KeyNodes>)['*'] ?? null);
+  return marshalKeys(value as Json, nodes as Record<string, KeyNodes>);
+}
+
+function mapMembers(value: unknown, nodes: KeyNodes): unknown {
+  if (Array.isArray(value)) return value.map((v) => marshalBy(v, nodes));
+  const out: Json = {};
+  for (const [k, v] of Object.entries(value as Json)) {
+    const m = marshalBy(v, nodes);
+    if (m !== undefined) out[k] = m;
+  }
+  return out;
+}
+
+function marshalKeys(value: Json, nodes: Record<string, KeyNodes>): Json {
+  const out: Json = { ...value };
+  for (const [k, n] of Object.entries(nodes)) {
+    const m = marshalBy(value[k], n);
+    if (m === undefined) delete out[k];
+    else out[k] = m;
+  }
+  return out;
+}
+
+/** The JSON-protocol input of a DocumentClient command, as the DocumentClient would send it. */
+export function marshalCommand(command: object): { operation: string; input: Json } {
+  const operation = OPERATIONS.get(command.constructor);
+  if (!operation) {
+    throw new TypeError(`the direct wire speaks DocumentClient item commands only, not ${command.constructor.name}`);
+  }
+  const { input, inputKeyNodes } = command as unknown as { input: Json; inputKeyNodes: Record<string, KeyNodes> };
+  return { operation, input: marshalKeys(input, inputKeyNodes) };
+}
+
+export function directDocumentClient(endpoint: () => string): DirectWire {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   let calls = 0;
+  const observers: WireObserver[] = [];
 
   function post(operation: string, input: Json): Promise<{ status: number; body: Json }> {
     const url = new URL(endpoint());
@@ -139,22 +222,25 @@ export function attachDirectWire(client: DynamoDBClient, endpoint: () => string)
     }
   }
 
-  const wire = (_next: unknown, context: { commandName?: string }) => async (args: { input: object }) => {
-    const operation = (context.commandName ?? '').replace(/Command$/, '');
-    const body = await send(operation, args.input as Json);
-    // The shape is DynamoDB's own JSON answer, unmarshalled where the DocumentClient would.
-    const output = { ...unmarshallOutput(operation, body), $metadata: {} } as ServiceOutputTypes;
-    return { output, response: {} };
+  const doc = {
+    async send(command: object) {
+      const { operation, input } = marshalCommand(command);
+      const started = performance.now();
+      try {
+        const body = await send(operation, input);
+        // The shape is DynamoDB's own JSON answer, unmarshalled where the DocumentClient would.
+        return { ...unmarshallOutput(operation, body), $metadata: {} };
+      } finally {
+        const ms = performance.now() - started;
+        for (const o of observers) o({ operation, input, ms });
+      }
+    },
   };
-  // The SDK's logger middleware filters every input and output for a logger this client does not have.
-  client.middlewareStack.remove('loggerMiddleware');
-  client.middlewareStack.addRelativeTo(wire, {
-    name: 'localDirectWire',
-    relation: 'after',
-    toMiddleware: 'DocumentMarshall',
-  });
   return {
+    // Only `send` is used by the repositories; the rest of the client's surface is not offered.
+    doc: doc as unknown as DynamoDBDocumentClient,
     calls: () => calls,
+    observe: (o) => void observers.push(o),
     close: () => agent.destroy(),
   };
 }

@@ -13,7 +13,7 @@ import { makeHandler as stationEvents } from '../../../functions/src/handlers/st
 import { makeHandler as stripeWebhook } from '../../../functions/src/handlers/stripe-webhook.js';
 import { type AppSyncResolver, startLocalAppSync } from '../appsync/index.js';
 import { type CognitoPoolRef, startLambdaInvokeShim, startLocalCognito } from '../cognito/index.js';
-import { attachDirectWire } from '../dynamodb/direct-wire.js';
+import { type DirectWire, directDocumentClient } from '../dynamodb/direct-wire.js';
 import type { DynamoDbLocal } from '../dynamodb/dynamodb-local.js';
 import { localDynamoDbClient } from '../dynamodb/local-client.js';
 import { type LocalIot, type LocalIotOptions, startLocalIot } from '../iot/local-iot.js';
@@ -64,6 +64,8 @@ export interface LocalStack {
   status(): Promise<Record<string, unknown>>;
   /** The Stripe emulator (absent with EV_STRIPE=real): the fault suite injects API and webhook faults. */
   stripe?: StripeEmulator;
+  /** The repositories' direct wire to DynamoDB Local (absent with EV_DYNAMODB_WIRE=sdk): benchmarks observe its calls. */
+  storeWire?: DirectWire;
   /**
    * Fault-suite switch: stops the MQTT broker (and its IoT shims) and starts a fresh one on the same
    * ports after `downMs`, as a broker crash would: persistent sessions and retained messages are lost.
@@ -251,12 +253,12 @@ export async function startLocalStack(
     if (web) stops.push(() => web.close());
     if (web) config.WEB_BASE_URL = web.url;
 
-    deps = await buildDeps(config);
+    // The repositories reach DynamoDB Local over the direct wire (the same protocol without the SDK's
+    // per-call machinery), unless EV_DYNAMODB_WIRE=sdk; it follows a restarted DynamoDB Local's port.
+    const wire = cfg.EV_DYNAMODB_WIRE === 'direct' ? directDocumentClient(() => (ddbNow ?? ddb).endpoint) : undefined;
+    if (wire) stops.push(async () => wire.close());
+    deps = await buildDeps(config, {}, wire ? { documentClient: () => wire.doc } : {});
     const built = deps;
-    if (cfg.EV_DYNAMODB_WIRE === 'direct') {
-      const wire = attachDirectWire(built.storeClient, () => (ddbNow ?? ddb).endpoint);
-      stops.push(async () => wire.close());
-    }
     const webhookFn = stripeWebhook({
       events: await built.paymentEvents(),
       processed: built.ports.processedEvents,
@@ -366,6 +368,7 @@ export async function startLocalStack(
     return {
       urls,
       deps: built,
+      ...(wire ? { storeWire: wire } : {}),
       secrets,
       stations: seeds,
       simulator: sim,

@@ -1,9 +1,8 @@
 /**
- * Counts every call the backend sends to DynamoDB: one middleware at the `initialize` step of the
- * client every repository shares (the DocumentClient uses the same middleware stack), so a call
- * counts once whatever the SDK retries underneath.
+ * Counts and times every call the backend sends to DynamoDB: an observer on the local stack's direct
+ * wire, which every repository sends through, so a call counts once whatever is retried underneath.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DirectWire } from '../../../infra/local/dynamodb/direct-wire.js';
 
 export interface StoreCounter {
   total(): number;
@@ -14,68 +13,42 @@ export interface StoreCounter {
   reset(): void;
 }
 
-/** `trace` (BENCH_TRACE_CALLS=N) prints the first N calls with their key and expression, to see the sequence. */
+interface SentInput {
+  TableName?: unknown;
+  Key?: unknown;
+  RequestItems?: Record<string, { Keys?: unknown[] }>;
+  UpdateExpression?: unknown;
+  ConditionExpression?: unknown;
+}
+
+/**
+ * `trace` (BENCH_TRACE_CALLS=N) prints the first N calls after each reset with their start and end
+ * (epoch ms, to line up with the drivers' `sentAtMs`), keys and expressions, to see the sequence.
+ */
 export function countStoreCalls(
-  client: DynamoDBClient,
+  wire: DirectWire,
   trace?: { limit: number; print: (line: string) => void },
 ): StoreCounter {
   let counts = new Map<string, number>();
   let latencies = new Map<string, number[]>();
   let traced = 0;
-  const traceDone = new WeakMap<object, (end: number) => void>();
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = args.input as {
-        TableName?: unknown;
-        Key?: unknown;
-        RequestItems?: Record<string, { Keys?: unknown[] }>;
-        UpdateExpression?: unknown;
-        ConditionExpression?: unknown;
-      };
-      const table = typeof input.TableName === 'string' ? ` ${input.TableName}` : '';
-      const name = `${(context.commandName ?? 'unknown').replace(/Command$/, '')}${table}`;
-      counts.set(name, (counts.get(name) ?? 0) + 1);
-      if (trace && traced < trace.limit) {
-        traced++;
-        const what = JSON.stringify({
-          key:
-            input.Key ??
-            Object.entries(input.RequestItems ?? {}).flatMap(([t, r]) => (r.Keys ?? []).map((k) => ({ [t]: k }))),
-          update: input.UpdateExpression,
-          cond: input.ConditionExpression,
-        });
-        const from = (process.env.BENCH_TRACE_NO_STACK ? '' : (new Error().stack ?? ''))
-          .split('\n')
-          .filter((l) => /functions\/src|infra\/local/.test(l) && !/direct-wire|item-reader/.test(l))
-          .slice(0, 4)
-          .map((l) =>
-            l
-              .trim()
-              .replace(/^at /, '')
-              .replace(/\(.*\/(functions|infra)\//, '($1/'),
-          )
-          .join(' < ');
-        const at = performance.now();
-        const line = `${name} ${what.slice(0, 120)} ← ${from}`;
-        const started = at;
-        traceDone.set(args, (end: number) =>
-          trace.print(
-            `  [${(performance.timeOrigin + started).toFixed(1)} → ${(performance.timeOrigin + end).toFixed(1)} ms] ${line}`,
-          ),
-        );
-      }
-      const started = performance.now();
-      try {
-        return await next(args);
-      } finally {
-        traceDone.get(args)?.(performance.now());
-        const list = latencies.get(name) ?? [];
-        list.push(performance.now() - started);
-        latencies.set(name, list);
-      }
-    },
-    { step: 'initialize', name: 'benchStoreCallCounter' },
-  );
+  wire.observe(({ operation, input, ms }) => {
+    const sent = input as SentInput;
+    const name = typeof sent.TableName === 'string' ? `${operation} ${sent.TableName}` : operation;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+    const list = latencies.get(name) ?? [];
+    list.push(ms);
+    latencies.set(name, list);
+    if (trace && traced < trace.limit) {
+      traced++;
+      const keys =
+        sent.Key ??
+        Object.entries(sent.RequestItems ?? {}).flatMap(([t, r]) => (r.Keys ?? []).map((k) => ({ [t]: k })));
+      const what = JSON.stringify({ keys, update: sent.UpdateExpression, cond: sent.ConditionExpression });
+      const end = performance.timeOrigin + performance.now();
+      trace.print(`  [${(end - ms).toFixed(1)} → ${end.toFixed(1)} ms] ${name} ${what.slice(0, 200)}`);
+    }
+  });
   return {
     total: () => [...counts.values()].reduce((a, b) => a + b, 0),
     byCommand: () => Object.fromEntries([...counts.entries()].sort(([a], [b]) => (a < b ? -1 : 1))),

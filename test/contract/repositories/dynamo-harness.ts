@@ -4,7 +4,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll } from 'vitest';
 import { documentClient } from '../../../functions/src/adapters/dynamodb/dynamodb-repositories.js';
 import { createTables, type TableNames, tableNames } from '../../../functions/src/adapters/dynamodb/tables.js';
-import { attachDirectWire, type DirectWire } from '../../../infra/local/dynamodb/direct-wire.js';
+import { type DirectWire, directDocumentClient } from '../../../infra/local/dynamodb/direct-wire.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../../infra/local/dynamodb/dynamodb-local.js';
 import { localDynamoDbClient } from '../../../infra/local/dynamodb/local-client.js';
 
@@ -29,14 +29,13 @@ export interface DynamoHarness {
 export function dynamoHarness(): DynamoHarness {
   let local: Promise<DynamoDbLocal> | undefined;
   let client: DynamoDBClient | undefined;
-  let wired: { client: DynamoDBClient; wire: DirectWire } | undefined;
+  let wire: DirectWire | undefined;
   let sets = 0;
   const runId = randomBytes(3).toString('hex');
 
   afterAll(async () => {
     client?.destroy();
-    wired?.wire.close();
-    wired?.client.destroy();
+    wire?.close();
     if (local) await (await local).stop();
   });
 
@@ -45,14 +44,11 @@ export function dynamoHarness(): DynamoHarness {
       local ??= startDynamoDbLocal();
       const { endpoint } = await local;
       client ??= localDynamoDbClient(endpoint);
-      if (!wired) {
-        const direct = localDynamoDbClient(endpoint);
-        wired = { client: direct, wire: attachDirectWire(direct, () => endpoint) };
-      }
+      wire ??= directDocumentClient(() => endpoint);
       sets += 1;
       const names = tableNames(`t${runId}-${sets}-`);
       await createTables(client, names);
-      return { client, doc: documentClient(client), directDoc: documentClient(wired.client), names, endpoint };
+      return { client, doc: documentClient(client), directDoc: wire.doc, names, endpoint };
     },
   };
 }

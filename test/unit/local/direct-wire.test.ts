@@ -1,9 +1,17 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { attachDirectWire } from '../../../infra/local/dynamodb/direct-wire.js';
+import { directDocumentClient, marshalCommand } from '../../../infra/local/dynamodb/direct-wire.js';
 
 /** A loopback stand-in that answers each request from a script and records what it was sent. */
 interface Seen {
@@ -38,17 +46,29 @@ beforeEach(() => {
 });
 
 function wiredDoc() {
+  const wire = directDocumentClient(() => endpoint);
+  return { wire, doc: wire.doc };
+}
+
+/** What the SDK's DocumentClient (as the repositories configure it) would put on the wire for a command. */
+async function sdkWireInput(command: object): Promise<unknown> {
   const client = new DynamoDBClient({
     endpoint,
     region: 'ap-northeast-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  const wire = attachDirectWire(client, () => endpoint);
-  return {
-    client,
-    wire,
-    doc: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
-  };
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  let captured: unknown;
+  client.middlewareStack.addRelativeTo(
+    () => async (args: { input: object }) => {
+      captured = args.input;
+      throw new Error('captured');
+    },
+    { name: 'capture', relation: 'after', toMiddleware: 'DocumentMarshall' },
+  );
+  await doc.send(command as GetCommand).catch(() => undefined);
+  client.destroy();
+  return captured;
 }
 
 describe('direct wire to DynamoDB Local', () => {
@@ -120,10 +140,78 @@ describe('direct wire to DynamoDB Local', () => {
   });
 
   it('refuses a raw (non-DocumentClient) command with a clear error and sends nothing', async () => {
-    const { client, wire } = wiredDoc();
-    // The SDK refuses while resolving the middleware, before anything is sent.
-    expect(() => client.send(new DescribeTableCommand({ TableName: 't' }))).toThrow(/DocumentMarshall is not found/);
+    const { doc, wire } = wiredDoc();
+    await expect(doc.send(new DescribeTableCommand({ TableName: 't' }) as never)).rejects.toThrow(
+      /DocumentClient item commands only, not DescribeTableCommand/,
+    );
     expect(seen).toHaveLength(0);
+    wire.close();
+  });
+
+  it('marshals every command the repositories send exactly as the SDK DocumentClient does', async () => {
+    const session = { id: 's-1', version: 2, nested: { list: [1, 'a', { x: null }], skip: undefined }, at: 'now' };
+    const commands = [
+      new GetCommand({ TableName: 't', Key: { id: 's-1' }, ConsistentRead: true, ProjectionExpression: '#d' }),
+      new PutCommand({
+        TableName: 't',
+        Item: { ...session, gone: undefined, tags: new Set(['a', 'b']) },
+        ConditionExpression: 'attribute_not_exists(#id)',
+        ExpressionAttributeNames: { '#id': 'id' },
+      }),
+      new UpdateCommand({
+        TableName: 't',
+        Key: { id: 's-1' },
+        UpdateExpression: 'SET #doc = :doc, #ledger = list_append(if_not_exists(#ledger, :none), :entries)',
+        ConditionExpression: '#version = :expected',
+        ExpressionAttributeNames: { '#doc': 'doc', '#ledger': 'ledger', '#version': 'version' },
+        ExpressionAttributeValues: { ':doc': session, ':none': [], ':entries': [{ at: 'now', n: 1 }], ':expected': 1 },
+        ReturnValues: 'ALL_OLD',
+      }),
+      new QueryCommand({
+        TableName: 't',
+        IndexName: 'byDriver',
+        KeyConditionExpression: 'driverId = :d',
+        ExpressionAttributeValues: { ':d': 'drv-1' },
+        ExclusiveStartKey: { id: 's-0', driverId: 'drv-1' },
+        Limit: 20,
+      }),
+      new BatchGetCommand({
+        RequestItems: {
+          t: { Keys: [{ id: 'a' }, { id: 'b' }], ProjectionExpression: 'id' },
+          u: { Keys: [{ id: 'c' }] },
+        },
+      }),
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: 't', Item: session, ConditionExpression: 'attribute_not_exists(id)' } },
+          {
+            Update: {
+              TableName: 'u',
+              Key: { id: 'drv-1' },
+              UpdateExpression: 'SET balance = :b',
+              ConditionExpression: 'version = :v',
+              ExpressionAttributeValues: { ':b': 120, ':v': 4 },
+            },
+          },
+          { ConditionCheck: { TableName: 'u', Key: { id: 'x' }, ConditionExpression: 'attribute_exists(id)' } },
+          { Delete: { TableName: 't', Key: { id: 'old' } } },
+        ],
+      }),
+    ];
+    for (const command of commands) {
+      expect(marshalCommand(command).input).toEqual(await sdkWireInput(command));
+    }
+  });
+
+  it('lets an observer see each call once, with its operation, input and time', async () => {
+    const { doc, wire } = wiredDoc();
+    const calls: Array<{ operation: string; input: unknown; ms: number }> = [];
+    wire.observe((c) => calls.push(c));
+    answers.push({ status: 200, body: { Item: { id: { S: 'x' } } } });
+    await doc.send(new GetCommand({ TableName: 't', Key: { id: 'x' } }));
+    expect(calls).toEqual([
+      { operation: 'GetItem', input: { TableName: 't', Key: { id: { S: 'x' } } }, ms: expect.any(Number) },
+    ]);
     wire.close();
   });
 });
