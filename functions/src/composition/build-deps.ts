@@ -99,19 +99,21 @@ function redrivePacing(config: Config): Partial<UseCaseDeps['config']> {
   return Object.fromEntries(Object.entries(paced).filter(([, v]) => v !== undefined));
 }
 
-/** How the composition reaches its store; the cloud takes the defaults. */
-export interface StoreWiring {
+/** How the composition reaches its store and stations; the cloud takes the defaults. */
+export interface Wiring {
   /**
    * The DocumentClient every repository sends through. Default: the SDK's, over `storeClient`. The
    * local stack passes its direct wire to DynamoDB Local (infra/local/dynamodb/direct-wire.ts).
    */
   documentClient?: (ddb: DynamoDBClient) => DynamoDBDocumentClient;
+  /** The IoT data-plane client breaker commands go through. Default: the SDK's. The local stack passes its direct wire. */
+  iotData?: () => Pick<IoTDataPlaneClient, 'send'>;
 }
 
 export async function buildDeps(
   config: Config,
   overrides: Partial<UseCaseDeps> = {},
-  wiring: StoreWiring = {},
+  wiring: Wiring = {},
 ): Promise<AppDeps> {
   const region = config.AWS_REGION;
   const logger = overrides.logger ?? new PinoLogger({ level: config.LOG_LEVEL, name: 'ev-charge' });
@@ -134,10 +136,12 @@ export async function buildDeps(
         ),
     ),
   );
-  const iot = new IoTDataPlaneClient({
-    region,
-    ...(config.IOT_DATA_ENDPOINT ? { endpoint: config.IOT_DATA_ENDPOINT } : {}),
-  });
+  const iot =
+    wiring.iotData?.() ??
+    new IoTDataPlaneClient({
+      region,
+      ...(config.IOT_DATA_ENDPOINT ? { endpoint: config.IOT_DATA_ENDPOINT } : {}),
+    });
   const live = new LazyLivePublisher(
     once(async () => {
       const endpoint = config.APPSYNC_GRAPHQL_URL;

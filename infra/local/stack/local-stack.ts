@@ -16,6 +16,7 @@ import { type CognitoPoolRef, startLambdaInvokeShim, startLocalCognito } from '.
 import { type DirectWire, directDocumentClient } from '../dynamodb/direct-wire.js';
 import type { DynamoDbLocal } from '../dynamodb/dynamodb-local.js';
 import { localDynamoDbClient } from '../dynamodb/local-client.js';
+import { dataPlaneWire } from '../iot/data-plane-wire.js';
 import { type LocalIot, type LocalIotOptions, startLocalIot } from '../iot/local-iot.js';
 import { startRuleEmulator } from '../iot/rule-emulator.js';
 import { type StripeEmulator, startStripeEmulator } from '../stripe/index.js';
@@ -257,7 +258,17 @@ export async function startLocalStack(
     // per-call machinery), unless EV_DYNAMODB_WIRE=sdk; it follows a restarted DynamoDB Local's port.
     const wire = cfg.EV_DYNAMODB_WIRE === 'direct' ? directDocumentClient(() => (ddbNow ?? ddb).endpoint) : undefined;
     if (wire) stops.push(async () => wire.close());
-    deps = await buildDeps(config, {}, wire ? { documentClient: () => wire.doc } : {});
+    // Breaker commands reach the IoT shim over its direct wire (the SDK's request, without its per-call machinery).
+    const dataPlane = dataPlaneWire({ endpoint: iot.publishEndpoint, region: REGION, credentials: secrets.iam });
+    stops.push(async () => dataPlane.close());
+    deps = await buildDeps(
+      config,
+      {},
+      {
+        ...(wire ? { documentClient: () => wire.doc } : {}),
+        iotData: () => dataPlane.client,
+      },
+    );
     const built = deps;
     const webhookFn = stripeWebhook({
       events: await built.paymentEvents(),

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Command, topicFor } from '../../../contracts/station-protocol.js';
 import { BreakerControlError, IotBreakerControl } from '../../../functions/src/adapters/iot/iot-breaker-control.js';
 import { makeDataPlaneShim } from '../../../infra/local/iot/data-plane-shim.js';
+import { dataPlaneWire } from '../../../infra/local/iot/data-plane-wire.js';
 import type { LocalIot } from '../../../infra/local/iot/local-iot.js';
 import {
   backendOpts,
@@ -177,5 +178,69 @@ describe('IotBreakerControl (BreakerControl over the IoT data plane)', () => {
     expect(e).toBeInstanceOf(BreakerControlError);
     expect(e).toMatchObject({ code: 'BREAKER.PUBLISH_FAILED' });
     expect((e as Error).cause).toBeInstanceOf(Error);
+  });
+});
+
+describe("the local stack's direct data-plane wire (the SDK's request without the SDK)", () => {
+  it('publishes a signed QoS 1 command the shim accepts, through IotBreakerControl', async () => {
+    const wire = dataPlaneWire({ endpoint: iot.publishEndpoint, region: 'ap-northeast-1', credentials });
+    try {
+      const be = await connect(iot.mqttUrl, backendOpts('be-wire'));
+      const box = inbox(be);
+      await be.subscribeAsync(topicFor('TKY-300', 'cmd'), { qos: 1 });
+      const breaker = new IotBreakerControl(wire.client);
+      const now = Date.now();
+      await breaker.send('TKY-300', {
+        cmdId: 'cmd-w1',
+        sessionId: 'ses-w1',
+        action: 'close',
+        issuedAt: new Date(now).toISOString(),
+        expiresAt: new Date(now + 30_000).toISOString(),
+      });
+      await box.waitFor(1);
+      const sent = Command.parse(JSON.parse(String(box.messages[0]?.payload)));
+      expect(sent).toMatchObject({ cmdId: 'cmd-w1', sessionId: 'ses-w1', action: 'close' });
+    } finally {
+      wire.close();
+    }
+  });
+
+  it('retains when asked, and fails with the exception names the SDK would', async () => {
+    const wire = dataPlaneWire({ endpoint: iot.publishEndpoint, region: 'ap-northeast-1', credentials });
+    try {
+      await wire.client.send(
+        new PublishCommand({ topic: 'ev/v1/st/TKY-301/state', retain: true, payload: Buffer.from('{"w":1}') }),
+      );
+      const be = await connect(iot.mqttUrl, backendOpts('be-wire-ret'));
+      const box = inbox(be);
+      await be.subscribeAsync('ev/v1/st/TKY-301/state', { qos: 1 });
+      await box.waitFor(1);
+      expect(box.messages[0]).toMatchObject({ payload: '{"w":1}', retain: true });
+
+      const qos2 = await wire.client
+        .send(new PublishCommand({ topic: 'a/b', qos: 2, payload: Buffer.from('x') }))
+        .catch((e) => e);
+      expect(errorName(qos2)).toBe('InvalidRequestException');
+      const big = await wire.client
+        .send(new PublishCommand({ topic: 'a/b', payload: Buffer.alloc(128 * 1024 + 1) }))
+        .catch((e) => e);
+      expect(errorName(big)).toBe('RequestEntityTooLargeException');
+    } finally {
+      wire.close();
+    }
+  });
+
+  it('is refused with the wrong secret (ForbiddenException), like the SDK', async () => {
+    const wire = dataPlaneWire({
+      endpoint: iot.publishEndpoint,
+      region: 'ap-northeast-1',
+      credentials: { ...credentials, secretAccessKey: 'guess' },
+    });
+    try {
+      const e = await wire.client.send(new PublishCommand({ topic: 'a/b', payload: Buffer.from('x') })).catch((x) => x);
+      expect(errorName(e)).toBe('ForbiddenException');
+    } finally {
+      wire.close();
+    }
   });
 });
