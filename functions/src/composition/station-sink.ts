@@ -26,15 +26,12 @@ export function makeStationSink(deps: {
   stations?: Pick<StationRepository, 'recordObservation'>;
 }): StationEventSink {
   const { useCases, logger } = deps;
-  // A station's acks, session_end and state messages are applied one at a time, in arrival order
-  // (one-at-a-time.ts). An ack and the session_end right behind it move the same session: together they
-  // would race on its version. The `state` a station sends right after an ack then lands after the
-  // session's commit instead of competing with it for the store: that commit is what the driver waits for.
-  // Stations run in parallel; a station has one session at a time, so nothing waits on another's work.
+  // Acks and session_end move the session: one at a time per session (see one-at-a-time.ts).
+  const perSession = oneAtATime();
   const perStation = oneAtATime();
   return {
     async ack(stationId, ack) {
-      const r = await perStation(stationId, () =>
+      const r = await perSession(ack.sessionId, () =>
         useCases.breakerAcked({
           stationId,
           cmdId: ack.cmdId,
@@ -62,7 +59,7 @@ export function makeStationSink(deps: {
       logRefusal(logger, 'meter', { stationId, seq: m.seq }, r);
     },
     async sessionEnd(stationId, end) {
-      const r = await perStation(stationId, () =>
+      const r = await perSession(end.sessionId, () =>
         useCases.sessionEndedByStation({
           stationId,
           sessionId: end.sessionId,
@@ -96,7 +93,7 @@ export function makeStationSink(deps: {
       logger.info('station booted', { stationId, fw: b.fw, registerWh: b.registerWh });
     },
     async presence(stationId, signal) {
-      // In arrival order (see above): two `state` messages received in the same millisecond pass the
+      // In arrival order per station: two `state` messages received in the same millisecond pass the
       // store's receive-time guard in either order, and the older one could otherwise land last.
       await perStation(stationId, () => deps.presence.apply(stationId, signal));
     },

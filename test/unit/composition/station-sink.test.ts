@@ -228,46 +228,6 @@ describe('station sink (composition)', () => {
     expect(log).toEqual(['start A:closed', 'start B:open', 'end B:open', 'end A:closed', 'start A:open', 'end A:open']);
   });
 
-  it("applies a station's ack, session_end and state in arrival order (the ack's commit goes first)", async () => {
-    const log: string[] = [];
-    let releaseAck: () => void = () => {};
-    const ackHeld = new Promise<void>((r) => {
-      releaseAck = r;
-    });
-    const sink = makeStationSink({
-      useCases: {
-        breakerAcked: async (a) => {
-          log.push(`start ack ${a.stationId}`);
-          if (a.stationId === 'A') await ackHeld;
-          log.push(`end ack ${a.stationId}`);
-          return ok({ outcome: 'applied' });
-        },
-        meterReported: async () => ok({ published: false, stopped: false }),
-        sessionEndedByStation: async (e) => {
-          log.push(`session_end ${e.stationId}`);
-          return ok({ outcome: 'noop' });
-        },
-      },
-      presence: {
-        apply: async (stationId) => {
-          log.push(`state ${stationId}`);
-          return 'changed';
-        },
-      },
-      alerts: new MemoryAlerts(),
-      logger: new MemoryLogger(),
-    });
-    const closed: PresenceSignal = { kind: 'state', breaker: 'closed', sessionId: 'ses-1', receivedAt: AT };
-    const ack = sink.ack('A', ACK, META);
-    const end = sink.sessionEnd('A', END, META);
-    const state = sink.presence('A', closed, META);
-    await sink.presence('B', closed, META); // another station is not held up
-    expect(log).toEqual(['start ack A', 'state B']);
-    releaseAck();
-    await Promise.all([ack, end, state]);
-    expect(log).toEqual(['start ack A', 'state B', 'end ack A', 'session_end A', 'state A']);
-  });
-
   it('lets an unexpected failure propagate so the platform redelivers the message', async () => {
     const logger = new MemoryLogger();
     const sink = makeStationSink({
