@@ -228,6 +228,50 @@ describe('station sink (composition)', () => {
     expect(log).toEqual(['start A:closed', 'start B:open', 'end B:open', 'end A:closed', 'start A:open', 'end A:open']);
   });
 
+  it("lets a station's ack commit first, then applies its state (a hung ack delays the state only briefly)", async () => {
+    const log: string[] = [];
+    let releaseAck: () => void = () => {};
+    const ackHeld = new Promise<void>((r) => {
+      releaseAck = r;
+    });
+    const sink = makeStationSink({
+      useCases: {
+        breakerAcked: async (a) => {
+          log.push(`start ack ${a.stationId}`);
+          if (a.stationId === 'A') await ackHeld;
+          if (a.stationId === 'H') await new Promise<never>(() => {}); // never returns (a dead invocation)
+          log.push(`end ack ${a.stationId}`);
+          return ok({ outcome: 'applied' });
+        },
+        meterReported: async () => ok({ published: false, stopped: false }),
+        sessionEndedByStation: async () => ok({ outcome: 'noop' }),
+      },
+      presence: {
+        apply: async (stationId) => {
+          log.push(`state ${stationId}`);
+          return 'changed';
+        },
+      },
+      alerts: new MemoryAlerts(),
+      logger: new MemoryLogger(),
+      presenceYieldMs: 50,
+    });
+    const closed: PresenceSignal = { kind: 'state', breaker: 'closed', sessionId: 'ses-1', receivedAt: AT };
+    const ack = sink.ack('A', ACK, META);
+    const state = sink.presence('A', closed, META);
+    await sink.presence('B', closed, META); // another station does not wait
+    expect(log).toEqual(['start ack A', 'state B']);
+    releaseAck();
+    await Promise.all([ack, state]);
+    expect(log).toEqual(['start ack A', 'state B', 'end ack A', 'state A']);
+
+    void sink.ack('H', ACK, META);
+    const started = Date.now();
+    await sink.presence('H', closed, META);
+    expect(log.slice(-2)).toEqual(['start ack H', 'state H']);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+  });
+
   it('lets an unexpected failure propagate so the platform redelivers the message', async () => {
     const logger = new MemoryLogger();
     const sink = makeStationSink({
