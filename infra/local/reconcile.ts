@@ -13,6 +13,7 @@ import type { RecordedAnomaly } from '../../functions/src/ports/anomaly-reposito
 import type { LogFields, Logger } from '../../functions/src/ports/logger.port.js';
 import { type LocalConfig, loadLocalConfig } from './stack/local-config.js';
 import { loadLocalSecrets } from './stack/local-secrets.js';
+import { tableConfig } from './stack/local-tables.js';
 import { processAlive, readStackFile, stackFilePath } from './stack/stack-file.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -55,12 +56,7 @@ function handlerConfig(cfg: LocalConfig, urls: { dynamodb: string; stripe: strin
     STAGE: 'local',
     AWS_REGION: REGION,
     LOG_LEVEL: 'warn',
-    TABLE_SESSIONS: tables.sessions,
-    TABLE_DRIVERS: tables.drivers,
-    TABLE_STATIONS: tables.stations,
-    TABLE_EVENTS: tables.processedEvents,
-    TABLE_REDRIVE_TRIES: tables.redriveTries,
-    TABLE_ANOMALIES: tables.anomalies,
+    ...tableConfig(tables),
     DYNAMODB_ENDPOINT: urls.dynamodb,
     STRIPE_SECRET_KEY: cfg.EV_STRIPE === 'real' ? cfg.STRIPE_SECRET_KEY : secrets.stripeKey,
     STRIPE_API_BASE: emulator ? urls.stripe : undefined,

@@ -28,6 +28,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { withRetries } from '../wire-retry.js';
 
 type Raw = Record<string, AttributeValue>;
 type Json = Record<string, unknown>;
@@ -70,16 +71,6 @@ export function wireError(status: number, body: Json): Error {
   return e;
 }
 
-/** Network failures and 5xx answers are retried (as the SDK does): writes carry their own tokens. */
-const RETRYABLE = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ServiceUnavailable',
-  'InternalServerError',
-]);
-const MAX_ATTEMPTS = 3;
 const TIMEOUT_MS = 10_000;
 
 /** One call as sent: its operation, its marshalled input, and how long it took (ms, retries included). */
@@ -154,6 +145,8 @@ export function marshalCommand(command: object): { operation: string; input: Jso
   if (!operation) {
     throw new TypeError(`the direct wire speaks DocumentClient item commands only, not ${command.constructor.name}`);
   }
+  // `inputKeyNodes` is protected on the lib-dynamodb commands (their own marshalling reads it); the
+  // unit test checks the result against the SDK's for every command shape the repositories send.
   const { input, inputKeyNodes } = command as unknown as { input: Json; inputKeyNodes: Record<string, KeyNodes> };
   return { operation, input: marshalKeys(input, inputKeyNodes) };
 }
@@ -204,22 +197,14 @@ export function directDocumentClient(endpoint: () => string): DirectWire {
     });
   }
 
+  /** Network failures and 5xx answers are retried (wire-retry.ts): writes carry their own tokens. */
   async function send(operation: string, input: Json): Promise<Json> {
     calls++;
-    for (let attempt = 1; ; attempt++) {
-      let error: Error;
-      try {
-        const { status, body } = await post(operation, input);
-        if (status === 200) return body;
-        error = wireError(status, body);
-      } catch (e) {
-        error = e instanceof Error ? e : new Error(String(e));
-      }
-      const code = (error as { code?: unknown }).code;
-      const retryable = RETRYABLE.has(error.name) || (typeof code === 'string' && RETRYABLE.has(code));
-      if (!retryable || attempt >= MAX_ATTEMPTS) throw error;
-      await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-    }
+    return withRetries(async () => {
+      const { status, body } = await post(operation, input);
+      if (status === 200) return body;
+      throw wireError(status, body);
+    });
   }
 
   const doc = {

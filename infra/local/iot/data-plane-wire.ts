@@ -15,9 +15,7 @@ import type { IoTDataPlaneClient, PublishCommand } from '@aws-sdk/client-iot-dat
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { NodeSha256 } from '../../../functions/src/adapters/appsync/node-sha256.js';
-
-const RETRYABLE = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
-const MAX_ATTEMPTS = 3;
+import { withRetries } from '../wire-retry.js';
 
 export interface DataPlaneWireOptions {
   /** The shim's base URL (`http://127.0.0.1:PORT`). */
@@ -69,21 +67,11 @@ export function dataPlaneWire(opts: DataPlaneWireOptions): DataPlaneWire {
   const timeoutMs = opts.timeoutMs ?? 5_000;
 
   /**
-   * Network failures and 5xx answers are retried, as the SDK does (a restarted broker's shim closes the
+   * Network failures and 5xx answers are retried (wire-retry.ts; a restarted broker's shim closes the
    * kept-alive socket): a command carries its id, and a station acts on a repeated one only once.
    */
-  async function publish(input: PublishCommand['input']): Promise<{ $metadata: { httpStatusCode: number } }> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await publishOnce(input);
-      } catch (e) {
-        const code = (e as { code?: unknown }).code;
-        const fault = (e as { $fault?: unknown }).$fault;
-        const retryable = fault === 'server' || (typeof code === 'string' && RETRYABLE.has(code));
-        if (!retryable || attempt >= MAX_ATTEMPTS) throw e;
-        await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-      }
-    }
+  function publish(input: PublishCommand['input']): Promise<{ $metadata: { httpStatusCode: number } }> {
+    return withRetries(() => publishOnce(input));
   }
 
   async function publishOnce(input: PublishCommand['input']): Promise<{ $metadata: { httpStatusCode: number } }> {

@@ -24,6 +24,7 @@ import { ensureDemoUsers } from './demo-users.js';
 import { graphqlResolvers, quietLogger, SUBSCRIPTION_FILTERS } from './graphql-resolvers.js';
 import type { LocalConfig } from './local-config.js';
 import { type LocalSecrets, loadLocalSecrets } from './local-secrets.js';
+import { tableConfig } from './local-tables.js';
 import { type SimulatedStations, startSimulatedStations } from './simulated-stations.js';
 import { startStackDynamoDb } from './stack-dynamodb.js';
 import { registry, type SeedStation, toStation } from './station-registry.js';
@@ -212,12 +213,7 @@ export async function startLocalStack(
       STAGE: 'local',
       AWS_REGION: REGION,
       LOG_LEVEL: cfg.EV_LOG_LEVEL,
-      TABLE_SESSIONS: tables.sessions,
-      TABLE_DRIVERS: tables.drivers,
-      TABLE_STATIONS: tables.stations,
-      TABLE_EVENTS: tables.processedEvents,
-      TABLE_REDRIVE_TRIES: tables.redriveTries,
-      TABLE_ANOMALIES: tables.anomalies,
+      ...tableConfig(tables),
       DYNAMODB_ENDPOINT: ddb.endpoint,
       STRIPE_SECRET_KEY: stripeKey,
       STRIPE_API_BASE: stripe?.url,

@@ -9,13 +9,17 @@ import { tokensFor } from '../../support/cognito-tokens.js';
 import { type DriverClient, openDriver } from './driver-client.js';
 import { runSession, type SessionResult } from './session-run.js';
 
-export const DriversConfig = z.object({
+/** Where bench drivers reach the stack, and the stations they may use (lifecycle and soak). */
+export const StackAccess = z.object({
   graphqlUrl: z.string(),
   realtimeUrl: z.string(),
   cognitoEndpoint: z.string(),
   userPoolId: z.string(),
   clientId: z.string(),
   stationIds: z.array(z.string()),
+});
+
+export const DriversConfig = StackAccess.extend({
   seconds: z.number(),
   /** Unmeasured loops after the first session, so the JIT (Node's and DynamoDB Local's JVM) reaches steady state. */
   warmupSeconds: z.number(),

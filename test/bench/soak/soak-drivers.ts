@@ -10,16 +10,10 @@ import { z } from 'zod';
 import { seededRng } from '../../../firmware-sim/src/rng.js';
 import { tokensFor } from '../../support/cognito-tokens.js';
 import { type DriverClient, openDriver } from '../lifecycle/driver-client.js';
-import { mapLimit, SessionResultSchema } from '../lifecycle/drivers-role.js';
+import { mapLimit, SessionResultSchema, StackAccess } from '../lifecycle/drivers-role.js';
 import { runSession } from '../lifecycle/session-run.js';
 
-export const SoakDriversConfig = z.object({
-  graphqlUrl: z.string(),
-  realtimeUrl: z.string(),
-  cognitoEndpoint: z.string(),
-  userPoolId: z.string(),
-  clientId: z.string(),
-  stationIds: z.array(z.string()),
+export const SoakDriversConfig = StackAccess.extend({
   drivers: z.number().int().positive(),
   ratePerSec: z.number().positive(),
   chargeMs: z.number(),
