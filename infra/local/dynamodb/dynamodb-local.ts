@@ -2,10 +2,11 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { isAbsolute } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cleanUpStale, removePidFile, terminate, writePidFile } from './stale-process.js';
-import { prepareWalDatabase } from './wal-database.js';
+import { checkpointWal } from './wal-checkpointer.js';
+import { prepareWalDatabase, SHARED_DB_FILE } from './wal-database.js';
 
 export interface DynamoDbLocalOptions {
   /** 0 or absent: pick a free port. */
@@ -20,6 +21,10 @@ export interface DynamoDbLocalOptions {
   env?: Record<string, string>;
   /** How long to wait for the first answer. Default 30 s. */
   startTimeoutMs?: number;
+  /** With `dataDir`: the SQLite shell that folds the store's log in at start and stop (wal-checkpointer.ts). Default `sqlite3`. */
+  sqlite3?: string;
+  /** Where a failed fold at stop is reported. Default: stderr. */
+  warn?: (line: string) => void;
 }
 
 export interface DynamoDbLocal {
@@ -208,6 +213,29 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
     prepareWalDatabase(opts.dataDir);
   }
   if (opts.pidFile) await cleanUpStale(opts.pidFile);
+  // DynamoDB Local never checkpoints the log itself: the SQLite shell folds it in while the JVM is away.
+  const dbFile = opts.dataDir === undefined ? undefined : join(opts.dataDir, SHARED_DB_FILE);
+  if (dbFile) await checkpointWal({ dbFile, ...(opts.sqlite3 ? { sqlite3: opts.sqlite3 } : {}) });
+  const ddb = await startWithPort(opts);
+  if (!dbFile) return ddb;
+  const warn = opts.warn ?? ((line: string) => process.stderr.write(`${line}\n`));
+  let stopping: Promise<void> | undefined;
+  return {
+    ...ddb,
+    stop: () => {
+      stopping ??= ddb.stop().then(() =>
+        checkpointWal({ dbFile, ...(opts.sqlite3 ? { sqlite3: opts.sqlite3 } : {}) }).then(
+          () => undefined,
+          // The store stays correct; the next start folds the log in.
+          (e: Error) => warn(`DynamoDB Local's log was not folded in at stop: ${e.message}`),
+        ),
+      );
+      return stopping;
+    },
+  };
+}
+
+async function startWithPort(opts: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
   const fixedPort = opts.port !== undefined && opts.port > 0 ? opts.port : undefined;
   if (fixedPort !== undefined && !(await portIsFree(fixedPort))) {
     throw new Error(`port ${fixedPort} is already in use; pass port 0 to pick a free one`);

@@ -12,6 +12,9 @@
  * default `synchronous=FULL`), so the store is on disk, as the benchmark requires.
  *
  * An existing file is left as it is (it may be in either mode; both work).
+ *
+ * DynamoDB Local never checkpoints the log; wal-checkpointer.ts folds it into the file at every
+ * start and stop of the store.
  */
 import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';

@@ -34,14 +34,14 @@ export const LocalConfigSchema = z.object({
   /** Tries of one stuck step before the operator is alerted (`STUCK_<STATE>`). */
   EV_REDRIVE_ESCALATE_AFTER: z.coerce.number().int().min(1).max(1_000).optional(),
   /**
-   * JVM options for DynamoDB Local. The default (C1 JIT only, small heap) starts fastest, which suits
-   * `npm start` and tests; long runs such as benchmarks want the full JIT (see dynamodb-local.ts).
-   */
-  /**
    * How the repositories reach DynamoDB Local: `direct` posts the same JSON-protocol requests without
    * the SDK's per-call machinery (infra/local/dynamodb/direct-wire.ts); `sdk` is the cloud's client.
    */
   EV_DYNAMODB_WIRE: z.enum(['direct', 'sdk']).default('direct'),
+  /**
+   * JVM options for DynamoDB Local. The default (C1 JIT only, small heap) starts fastest, which suits
+   * `npm start` and tests; long runs such as benchmarks want the full JIT (see dynamodb-local.ts).
+   */
   EV_DYNAMODB_JAVA_OPTS: z.string().max(500).optional(),
   EV_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('warn'),
   /** `real` uses Stripe test mode (needs STRIPE_SECRET_KEY=sk_test_… and STRIPE_WEBHOOK_SECRET). */

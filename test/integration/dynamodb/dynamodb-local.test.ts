@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import {
 } from '../../../infra/local/dynamodb/dynamodb-local.js';
 import { localDynamoDbClient } from '../../../infra/local/dynamodb/local-client.js';
 import { isAlive, terminate } from '../../../infra/local/dynamodb/stale-process.js';
+import { SQLITE3_INSTALL_HINT } from '../../../infra/local/dynamodb/wal-checkpointer.js';
 import { SHARED_DB_FILE } from '../../../infra/local/dynamodb/wal-database.js';
 
 const started: DynamoDbLocal[] = [];
@@ -81,7 +82,12 @@ describe('startDynamoDbLocal', () => {
     const header = readFileSync(join(dataDir, SHARED_DB_FILE)).subarray(0, 20);
     expect([header[18], header[19]]).toEqual([2, 2]);
     expect(existsSync(join(dataDir, `${SHARED_DB_FILE}-wal`))).toBe(true);
+    // DynamoDB Local never folds the log in; the stop does (infra/local/dynamodb/wal-checkpointer.ts):
+    // the pages are in the database file, and the log is gone.
+    expect(statSync(join(dataDir, SHARED_DB_FILE)).size).toBe(4096);
     await first.stop();
+    expect(existsSync(join(dataDir, `${SHARED_DB_FILE}-wal`))).toBe(false);
+    expect(statSync(join(dataDir, SHARED_DB_FILE)).size).toBeGreaterThan(4096);
 
     const second = await start({ dataDir });
     const again = localDynamoDbClient(second.endpoint);
@@ -122,6 +128,15 @@ describe('startDynamoDbLocal', () => {
     );
     client.destroy();
     expect(out.Item).toBeDefined();
+    // The killed JVM left its writes in the log only; the start folded them into the database file.
+    expect(statSync(join(dataDir, SHARED_DB_FILE)).size).toBeGreaterThan(4096);
+  });
+
+  it('says how to install the SQLite shell when a store on disk needs it, before starting Java', async () => {
+    const dataDir = join(tempDir(), 'db');
+    await expect(startDynamoDbLocal({ dataDir, sqlite3: '/nonexistent/sqlite3' })).rejects.toThrow(
+      SQLITE3_INSTALL_HINT,
+    );
   });
 
   it('says how to install Java when it is missing', async () => {
