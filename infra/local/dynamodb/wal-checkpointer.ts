@@ -13,9 +13,12 @@
  * Not while the JVM runs, although SQLite allows another process to checkpoint a shared WAL
  * database: DynamoDB Local's SQLite build (sqlite4java 3.8.7) has no `usleep`, so its brief waits
  * on WAL locks a checkpointer holds become `sleep(1)` — whole seconds (its library imports
- * `sleep` only). Measured: with a checkpoint every 0.1–1 s, 3 of 7 lifecycle bench runs had a
- * store stall of 0.97–1.18 s, against none in the runs without (test/bench/RESULTS.md). A running
- * stack's log therefore grows with its writes until the next stop or start.
+ * `sleep` only). With a checkpoint every 0.1–1 s, 3 of 7 lifecycle bench runs had a store stall of
+ * 0.97–1.18 s — that sleep's length — against none in the 8 runs without (worst 384 ms); the host's
+ * disk can stall that long by itself too (test/bench/RESULTS.md), so that is a hint, not a proof, but
+ * the whole-second wait is in the library either way, and folding the log in while nobody else has
+ * the file open races no lock at all. A running stack's log grows with its writes until the next
+ * stop or start.
  */
 import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
