@@ -26,7 +26,12 @@ export interface CognitoPoolRef {
   dataDir: string;
 }
 
-const POLL_ATTEMPTS = 20;
+/**
+ * cognito-local writes its pool file asynchronously; on a loaded machine (a full test run on two
+ * cores, a host disk stalling) that took over the 1 s this used to allow. The code is usually there at
+ * the first look, so a long deadline costs nothing when things are quick.
+ */
+const POLL_DEADLINE_MS = 10_000;
 const POLL_INTERVAL_MS = 50;
 
 async function findUser(pool: CognitoPoolRef, email: string) {
@@ -44,12 +49,14 @@ async function findUser(pool: CognitoPoolRef, email: string) {
  * user record (`ConfirmationCode`) until confirmation. Polls briefly because the store writes async.
  */
 export async function readConfirmationCode(pool: CognitoPoolRef, email: string): Promise<string> {
-  for (let attempt = 0; attempt < POLL_ATTEMPTS; attempt++) {
+  const deadline = performance.now() + POLL_DEADLINE_MS;
+  for (;;) {
     const code = (await findUser(pool, email).catch(() => undefined))?.ConfirmationCode;
     if (code) return code;
+    if (performance.now() >= deadline) break;
     await sleep(POLL_INTERVAL_MS);
   }
-  throw new Error(`no pending confirmation code for ${email}`);
+  throw new Error(`no pending confirmation code for ${email} after ${POLL_DEADLINE_MS / 1_000} s`);
 }
 
 /** The Cognito username (the sub: email is a username attribute in this pool). */
