@@ -118,6 +118,14 @@ function watch(child: ChildProcess): ChildWatch {
   return w;
 }
 
+/** What DynamoDB (Local) answers any request with: its JSON protocol and a request id. */
+export function isDynamoDbAnswer(res: Pick<Response, 'headers'>): boolean {
+  return (
+    res.headers.has('x-amzn-requestid') &&
+    (res.headers.get('content-type') ?? '').startsWith('application/x-amz-json-1.0')
+  );
+}
+
 async function waitUntilAnswering(w: ChildWatch, endpoint: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -138,12 +146,16 @@ async function waitUntilAnswering(w: ChildWatch, endpoint: string, timeoutMs: nu
       );
     }
     try {
-      // Any HTTP answer (it is a 400 without credentials) means the server is up.
-      await fetch(endpoint, { signal: AbortSignal.timeout(1_000) });
-      return;
+      // DynamoDB's own answer (a 400 without credentials) means it is up. Another server that took
+      // the port while the JVM booted (parallel tests pick free ports too) may answer first: keep
+      // waiting, and the JVM's failed bind ends this attempt as a taken port (a fresh one is tried).
+      const res = await fetch(endpoint, { signal: AbortSignal.timeout(1_000) });
+      await res.arrayBuffer();
+      if (isDynamoDbAnswer(res)) return;
     } catch {
-      await sleep(50);
+      // Not listening yet.
     }
+    await sleep(50);
   }
   throw new StartFailure(`DynamoDB Local did not answer at ${endpoint} within ${timeoutMs} ms:\n${w.output}`, false);
 }

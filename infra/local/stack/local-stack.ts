@@ -369,7 +369,14 @@ export async function startLocalStack(
       const current = ddbNow ?? ddb;
       await current.stop();
       await new Promise((r) => setTimeout(r, downMs));
-      ddbNow = await startStackDynamoDb({ ...cfg, EV_PORT_DYNAMODB: current.port });
+      try {
+        ddbNow = await startStackDynamoDb({ ...cfg, EV_PORT_DYNAMODB: current.port });
+      } catch (e) {
+        // Someone took the port while it was down (parallel tests pick free ports): the direct wire
+        // follows a new one; the SDK's client keeps its endpoint, so only the direct wire may move.
+        if (!wire || !/already in use/.test(String(e))) throw e;
+        ddbNow = await startStackDynamoDb({ ...cfg, EV_PORT_DYNAMODB: 0 });
+      }
       children.dynamodb = ddbNow.pid;
     };
     return {

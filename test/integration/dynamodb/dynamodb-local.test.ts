@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import http from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/cli
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type DynamoDbLocal,
+  isDynamoDbAnswer,
   JAVA_INSTALL_HINT,
   startDynamoDbLocal,
 } from '../../../infra/local/dynamodb/dynamodb-local.js';
@@ -137,6 +139,24 @@ describe('startDynamoDbLocal', () => {
     await expect(startDynamoDbLocal({ dataDir, sqlite3: '/nonexistent/sqlite3' })).rejects.toThrow(
       SQLITE3_INSTALL_HINT,
     );
+  });
+
+  it('takes only DynamoDB’s own answer as ready, not another server that took its port', async () => {
+    const local = await start();
+    expect(isDynamoDbAnswer(await fetch(local.endpoint))).toBe(true);
+    // What cognito-local (Express) answers: it once took a port DynamoDB Local was still booting on.
+    const impostor = http.createServer((_req, res) => {
+      res.writeHead(500, { 'x-powered-by': 'Express', 'content-type': 'application/json; charset=utf-8' });
+      res.end('{"code":"CognitoLocal#Unsupported"}');
+    });
+    await new Promise<void>((resolve) => impostor.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = impostor.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      expect(isDynamoDbAnswer(await fetch(`http://127.0.0.1:${port}`))).toBe(false);
+    } finally {
+      await new Promise((resolve) => impostor.close(resolve));
+    }
   });
 
   it('says how to install Java when it is missing', async () => {
