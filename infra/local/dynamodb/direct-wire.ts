@@ -12,7 +12,7 @@
  * them). Repositories, commands and conditions are unchanged; the cloud uses the SDK as is. The
  * repository contract suites run over it as a third backend. Measured in test/bench/RESULTS.md.
  */
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -28,6 +28,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { postOnce } from '../wire-post.js';
 import { withRetries } from '../wire-retry.js';
 
 type Raw = Record<string, AttributeValue>;
@@ -156,45 +157,26 @@ export function directDocumentClient(endpoint: () => string): DirectWire {
   let calls = 0;
   const observers: WireObserver[] = [];
 
-  function post(operation: string, input: Json): Promise<{ status: number; body: Json }> {
-    const url = new URL(endpoint());
+  async function post(operation: string, input: Json): Promise<{ status: number; body: Json }> {
     const payload = JSON.stringify(input);
-    return new Promise((resolve, reject) => {
-      const req = request(
-        {
-          host: url.hostname,
-          port: url.port,
-          method: 'POST',
-          path: '/',
-          agent,
-          timeout: TIMEOUT_MS,
-          headers: {
-            'content-type': 'application/x-amz-json-1.0',
-            'content-length': Buffer.byteLength(payload),
-            'x-amz-target': `DynamoDB_20120810.${operation}`,
-            // DynamoDB Local wants an authorization header of this shape; it checks no signature.
-            authorization:
-              'AWS4-HMAC-SHA256 Credential=local/20260101/ap-northeast-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            try {
-              const text = Buffer.concat(chunks).toString('utf8');
-              resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as Json) : {} });
-            } catch (e) {
-              reject(e);
-            }
-          });
-          res.on('error', reject);
-        },
-      );
-      req.on('timeout', () => req.destroy(Object.assign(new Error('DynamoDB Local timed out'), { code: 'ETIMEDOUT' })));
-      req.on('error', reject);
-      req.end(payload);
+    const answer = await postOnce({
+      agent,
+      url: new URL(endpoint()),
+      path: '/',
+      timeoutMs: TIMEOUT_MS,
+      service: 'DynamoDB Local',
+      headers: {
+        'content-type': 'application/x-amz-json-1.0',
+        'content-length': Buffer.byteLength(payload),
+        'x-amz-target': `DynamoDB_20120810.${operation}`,
+        // DynamoDB Local wants an authorization header of this shape; it checks no signature.
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=local/20260101/ap-northeast-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+      },
+      body: payload,
     });
+    const text = answer.body.toString('utf8');
+    return { status: answer.status, body: text ? (JSON.parse(text) as Json) : {} };
   }
 
   /** Network failures and 5xx answers are retried (wire-retry.ts): writes carry their own tokens. */

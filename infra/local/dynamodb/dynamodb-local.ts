@@ -11,6 +11,8 @@ import { prepareWalDatabase, SHARED_DB_FILE } from './wal-database.js';
 export interface DynamoDbLocalOptions {
   /** 0 or absent: pick a free port. */
   port?: number;
+  /** With `port`: if it is taken, pick a free one instead of failing (a restart whose clients follow the endpoint). */
+  otherPortIfTaken?: boolean;
   /** Absolute directory for the database files (created if missing); absent: in memory. */
   dataDir?: string;
   /** Where to record the JVM's pid, so a start after a SIGKILLed parent can end the leftover JVM. */
@@ -226,17 +228,18 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
   }
   if (opts.pidFile) await cleanUpStale(opts.pidFile);
   // DynamoDB Local never checkpoints the log itself: the SQLite shell folds it in while the JVM is away.
-  const dbFile = opts.dataDir === undefined ? undefined : join(opts.dataDir, SHARED_DB_FILE);
-  if (dbFile) await checkpointWal({ dbFile, ...(opts.sqlite3 ? { sqlite3: opts.sqlite3 } : {}) });
+  if (opts.dataDir === undefined) return startWithPort(opts);
+  const dbFile = join(opts.dataDir, SHARED_DB_FILE);
+  const foldLog = () => checkpointWal({ dbFile, ...(opts.sqlite3 ? { sqlite3: opts.sqlite3 } : {}) });
+  await foldLog();
   const ddb = await startWithPort(opts);
-  if (!dbFile) return ddb;
   const warn = opts.warn ?? ((line: string) => process.stderr.write(`${line}\n`));
   let stopping: Promise<void> | undefined;
   return {
     ...ddb,
     stop: () => {
       stopping ??= ddb.stop().then(() =>
-        checkpointWal({ dbFile, ...(opts.sqlite3 ? { sqlite3: opts.sqlite3 } : {}) }).then(
+        foldLog().then(
           () => undefined,
           // The store stays correct; the next start folds the log in.
           (e: Error) => warn(`DynamoDB Local's log was not folded in at stop: ${e.message}`),
@@ -248,17 +251,21 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
 }
 
 async function startWithPort(opts: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
-  const fixedPort = opts.port !== undefined && opts.port > 0 ? opts.port : undefined;
-  if (fixedPort !== undefined && !(await portIsFree(fixedPort))) {
-    throw new Error(`port ${fixedPort} is already in use; pass port 0 to pick a free one`);
+  let wanted = opts.port !== undefined && opts.port > 0 ? opts.port : undefined;
+  if (wanted !== undefined && !(await portIsFree(wanted))) {
+    if (!opts.otherPortIfTaken) throw new Error(`port ${wanted} is already in use; pass port 0 to pick a free one`);
+    wanted = undefined;
   }
-  // A picked port can be taken between the probe and the JVM's bind: try a fresh one (bounded).
+  // A port can be taken between the probe and the JVM's bind: try a fresh one (bounded), unless the
+  // caller asked for that port and no other.
   for (let attempt = 1; ; attempt++) {
-    const port = fixedPort ?? (await freePort());
+    const port = wanted ?? (await freePort());
     try {
       return await startOnce(opts, port);
     } catch (e) {
-      if (!(e instanceof StartFailure && e.portTaken && fixedPort === undefined && attempt < 3)) throw e;
+      const taken = e instanceof StartFailure && e.portTaken;
+      if (!taken || attempt >= 3 || (wanted !== undefined && !opts.otherPortIfTaken)) throw e;
+      wanted = undefined;
     }
   }
 }

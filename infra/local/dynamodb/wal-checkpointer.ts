@@ -22,6 +22,9 @@
  */
 import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
 
 export const SQLITE3_INSTALL_HINT = 'apt-get install -y sqlite3';
 
@@ -32,7 +35,7 @@ export interface CheckpointResult {
   logBytesAfter: number;
 }
 
-const RESULT_LINE = /^(-?\d+)\|(-?\d+)\|(-?\d+)$/;
+const RESULT_LINE = /^-?\d+\|-?\d+\|-?\d+$/;
 
 /** The shell's answer to `PRAGMA wal_checkpoint` (`busy|log|checkpointed`): is it one? */
 export function isCheckpointAnswer(output: string): boolean {
@@ -52,39 +55,31 @@ export interface CheckpointOptions {
  * Folds the log of `dbFile` into it and removes it. Call it only while DynamoDB Local is not
  * running. Rejects with an install hint when there is no `sqlite3`.
  */
-export function checkpointWal(opts: CheckpointOptions): Promise<CheckpointResult> {
+export async function checkpointWal(opts: CheckpointOptions): Promise<CheckpointResult> {
   const command = opts.sqlite3 ?? 'sqlite3';
   const logBytesBefore = logSize(opts.dbFile);
-  return new Promise((resolve, reject) => {
-    execFile(
+  let stdout: string;
+  try {
+    ({ stdout } = await run(
       command,
       // -batch: no prompts. The file must exist: the shell would otherwise create an empty one.
       // The shell's own count of frames is no guide (a connection that recovers a dead writer's log
       // reports 0|0|0 and folds it in at close), so what is measured is the log file itself.
       ['-batch', '-bail', opts.dbFile, 'PRAGMA wal_checkpoint(TRUNCATE);'],
       { timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 },
-      (error, stdout, stderr) => {
-        if (error) {
-          const code = (error as NodeJS.ErrnoException).code;
-          reject(
-            code === 'ENOENT'
-              ? new Error(
-                  `DynamoDB Local's store on disk needs the SQLite shell to fold in its log, but \`${command}\` was not found. Install it: ${SQLITE3_INSTALL_HINT}`,
-                )
-              : new Error(`sqlite3 could not checkpoint ${opts.dbFile}: ${String(stderr).trim() || error.message}`),
-          );
-          return;
-        }
-        if (!isCheckpointAnswer(String(stdout))) {
-          reject(
-            new Error(`unexpected answer to PRAGMA wal_checkpoint: ${JSON.stringify(String(stdout).slice(0, 200))}`),
-          );
-          return;
-        }
-        resolve({ logBytesBefore, logBytesAfter: logSize(opts.dbFile) });
-      },
-    );
-  });
+    ));
+  } catch (e) {
+    const { code, stderr, message } = e as NodeJS.ErrnoException & { stderr?: string };
+    throw code === 'ENOENT'
+      ? new Error(
+          `DynamoDB Local's store on disk needs the SQLite shell to fold in its log, but \`${command}\` was not found. Install it: ${SQLITE3_INSTALL_HINT}`,
+        )
+      : new Error(`sqlite3 could not checkpoint ${opts.dbFile}: ${stderr?.trim() || message}`);
+  }
+  if (!isCheckpointAnswer(stdout)) {
+    throw new Error(`unexpected answer to PRAGMA wal_checkpoint: ${JSON.stringify(stdout.slice(0, 200))}`);
+  }
+  return { logBytesBefore, logBytesAfter: logSize(opts.dbFile) };
 }
 
 function logSize(dbFile: string): number {

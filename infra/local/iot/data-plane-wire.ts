@@ -10,11 +10,12 @@
  * (`x-amzn-ErrorType`), as the SDK does. The shim verifies the signature as for the SDK. The cloud
  * keeps the SDK; the shim's own suite runs both clients.
  */
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import type { IoTDataPlaneClient, PublishCommand } from '@aws-sdk/client-iot-data-plane';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { NodeSha256 } from '../../../functions/src/adapters/appsync/node-sha256.js';
+import { postOnce } from '../wire-post.js';
 import { withRetries } from '../wire-retry.js';
 
 export interface DataPlaneWireOptions {
@@ -91,34 +92,18 @@ export function dataPlaneWire(opts: DataPlaneWireOptions): DataPlaneWire {
         body: payload,
       }),
     );
-    const search = new URLSearchParams(query).toString();
-    return new Promise((resolve, reject) => {
-      const req = request(
-        {
-          host: url.hostname,
-          port: url.port,
-          method: 'POST',
-          path: `${signed.path}?${search}`,
-          agent,
-          timeout: timeoutMs,
-          headers: { ...signed.headers, 'content-length': String(payload.length) },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const status = res.statusCode ?? 0;
-            if (status >= 200 && status < 300) return resolve({ $metadata: { httpStatusCode: status } });
-            const type = res.headers['x-amzn-errortype'];
-            reject(refused(status, Array.isArray(type) ? type[0] : type, Buffer.concat(chunks).toString('utf8')));
-          });
-          res.on('error', reject);
-        },
-      );
-      req.on('timeout', () => req.destroy(Object.assign(new Error('IoT data plane timed out'), { code: 'ETIMEDOUT' })));
-      req.on('error', reject);
-      req.end(payload);
+    const answer = await postOnce({
+      agent,
+      url,
+      path: `${signed.path}?${new URLSearchParams(query).toString()}`,
+      timeoutMs,
+      service: 'IoT data plane',
+      headers: { ...signed.headers, 'content-length': String(payload.length) },
+      body: payload,
     });
+    if (answer.status >= 200 && answer.status < 300) return { $metadata: { httpStatusCode: answer.status } };
+    const type = answer.headers['x-amzn-errortype'];
+    throw refused(answer.status, Array.isArray(type) ? type[0] : type, answer.body.toString('utf8'));
   }
 
   const client = {

@@ -369,14 +369,9 @@ export async function startLocalStack(
       const current = ddbNow ?? ddb;
       await current.stop();
       await new Promise((r) => setTimeout(r, downMs));
-      try {
-        ddbNow = await startStackDynamoDb({ ...cfg, EV_PORT_DYNAMODB: current.port });
-      } catch (e) {
-        // Someone took the port while it was down (parallel tests pick free ports): the direct wire
-        // follows a new one; the SDK's client keeps its endpoint, so only the direct wire may move.
-        if (!wire || !/already in use/.test(String(e))) throw e;
-        ddbNow = await startStackDynamoDb({ ...cfg, EV_PORT_DYNAMODB: 0 });
-      }
+      // Someone may take the port while it is down (parallel tests pick free ports): the direct wire
+      // follows a new one; the SDK's client keeps its endpoint, so only with the direct wire may it move.
+      ddbNow = await startStackDynamoDb({ ...cfg, EV_PORT_DYNAMODB: current.port }, { otherPortIfTaken: !!wire });
       children.dynamodb = ddbNow.pid;
     };
     return {

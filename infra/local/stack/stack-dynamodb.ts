@@ -11,9 +11,11 @@ export const dynamoDbPidFile = (dataDir: string) => join(dataDir, 'dynamodb.pid'
 
 export function startStackDynamoDb(
   cfg: Pick<LocalConfig, 'dataDir' | 'EV_PORT_DYNAMODB'> & Partial<Pick<LocalConfig, 'EV_DYNAMODB_JAVA_OPTS'>>,
+  opts: { otherPortIfTaken?: boolean } = {},
 ): Promise<DynamoDbLocal> {
   return startDynamoDbLocal({
     port: cfg.EV_PORT_DYNAMODB,
+    ...opts,
     ...(cfg.EV_DYNAMODB_JAVA_OPTS ? { javaOptions: cfg.EV_DYNAMODB_JAVA_OPTS } : {}),
     dataDir: join(cfg.dataDir, 'dynamodb'),
     pidFile: dynamoDbPidFile(cfg.dataDir),

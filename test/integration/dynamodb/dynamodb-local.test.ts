@@ -178,4 +178,18 @@ describe('startDynamoDbLocal', () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+
+  it('moves to a free port when the one asked for is taken and the caller allows it', async () => {
+    const server: Server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      const local = await start({ port, otherPortIfTaken: true });
+      expect(local.port).not.toBe(port);
+      expect(isDynamoDbAnswer(await fetch(local.endpoint))).toBe(true);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });
