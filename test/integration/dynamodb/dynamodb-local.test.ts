@@ -58,6 +58,14 @@ const survivorsTable = {
   KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' as const }],
 };
 
+/** A port some other process is listening on. */
+async function holdPort(): Promise<{ server: Server; port: number }> {
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, resolve));
+  const address = server.address();
+  return { server, port: typeof address === 'object' && address ? address.port : 0 };
+}
+
 describe('startDynamoDbLocal', () => {
   it('picks a free port, answers, and on stop frees the port and removes its pid file', async () => {
     const pidFile = join(tempDir(), 'ddb.pid');
@@ -168,10 +176,7 @@ describe('startDynamoDbLocal', () => {
   });
 
   it('reports a fixed port that is already taken', async () => {
-    const server: Server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, resolve));
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
+    const { server, port } = await holdPort();
     try {
       await expect(startDynamoDbLocal({ port })).rejects.toThrow(`port ${port} is already in use`);
     } finally {
@@ -180,10 +185,7 @@ describe('startDynamoDbLocal', () => {
   });
 
   it('moves to a free port when the one asked for is taken and the caller allows it', async () => {
-    const server: Server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, resolve));
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
+    const { server, port } = await holdPort();
     try {
       const local = await start({ port, otherPortIfTaken: true });
       expect(local.port).not.toBe(port);
