@@ -14,6 +14,17 @@ export interface SessionChange {
   driver?: { next: Driver; expectedVersion: number };
 }
 
+/** A session as `peek` found it. */
+export interface Peeked {
+  session: Session;
+  /**
+   * True when it came from this process's memory rather than a read just now: then it may be behind
+   * the store (never ahead). Act on it only through a version-conditioned commit, and read again before
+   * concluding from it that there is nothing to do.
+   */
+  remembered: boolean;
+}
+
 export interface Page<T> {
   items: T[];
   nextToken?: string;
@@ -26,6 +37,12 @@ export interface SessionRepository {
    */
   create(session: Session, entry: LedgerEntry): Promise<{ created: boolean; session: Session }>;
   get(id: string): Promise<Session | undefined>;
+  /**
+   * The session as this process last saw it stored (its own create or commit, or a read), without a
+   * store call; else read, as `get`. For a step whose write is a version-conditioned commit: the row
+   * it just wrote need not be read back (a commit that loses forgets it, so a retry reads).
+   */
+  peek(id: string): Promise<Peeked | undefined>;
   /** Applies a change atomically; false when the session (or driver) version moved meanwhile. */
   commit(change: SessionChange): Promise<boolean>;
   listByDriver(driverId: string, limit: number, nextToken?: string): Promise<Page<Session>>;

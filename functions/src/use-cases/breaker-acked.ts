@@ -5,7 +5,7 @@ import type { SessionEvent } from '../domain/session-events.js';
 import type { UseCaseDeps } from './deps.js';
 import { type EventOutcome, wrongStation } from './event-outcome.js';
 import { afterMetered } from './metered.js';
-import { transition } from './session-commit.js';
+import { knownIfRead, transition } from './session-commit.js';
 import { releaseStation, sendCommand } from './station-effects.js';
 
 /** A station's answer to one command (the protocol's `ack`, already validated at the edge). */
@@ -29,11 +29,14 @@ const NEVER_STARTED: readonly Session['state'][] = ['FAILED_TO_START', 'CANCELLE
 
 export function makeBreakerAcked(deps: UseCaseDeps): BreakerAcked {
   return async (ack) => {
-    const current = await deps.sessions.get(ack.sessionId);
-    if (!current) {
+    // The session as this process last wrote it, when it has (the close ack follows its own create):
+    // what is checked here never changes, and the transition commits against the stored version.
+    const peeked = await deps.sessions.peek(ack.sessionId);
+    if (!peeked) {
       deps.logger.warn('ack for an unknown session', { sessionId: ack.sessionId, stationId: ack.stationId });
       return ok({ outcome: 'unmatched' });
     }
+    const current = peeked.session;
     if (current.stationId !== ack.stationId) return err(wrongStation(ack.stationId, current));
     if (ack.action === 'open' && !ack.ok) {
       await deps.alerts.raise({
@@ -48,7 +51,7 @@ export function makeBreakerAcked(deps: UseCaseDeps): BreakerAcked {
     if (ack.action === 'open' && ack.ok && ack.reason === 'sessionEnded' && !ack.ended) {
       return ok({ outcome: 'noop', session: current });
     }
-    const applied = await transition(deps, ack.sessionId, eventOf(ack), { known: current });
+    const applied = await transition(deps, ack.sessionId, eventOf(ack), knownIfRead(peeked));
     if (applied.kind === 'missing') return ok({ outcome: 'unmatched' });
     if (applied.kind !== 'transitioned') {
       // A close that lands after the session gave up would leave power on for nobody: open it.

@@ -4,9 +4,11 @@
  * re-read and the event re-applied, a bounded number of times.
  *
  * Store calls are the throughput limit (FACTS.md), so nothing is read or written twice: a caller that
- * has just read the session passes it as `known` (the version-conditioned commit still rejects it if
- * it is stale, and the retry re-reads), and the driver row is read and written only when the
- * transition can actually change it.
+ * has just read the session passes it as `known`; otherwise the base is what this process last stored
+ * or read (`sessions.peek`), so the step after this process's own commit reads nothing. Either way the
+ * version-conditioned commit rejects a stale base and the retry reads the stored row; a "nothing to
+ * do" decided on a remembered base is decided again on the stored row. The driver row is read and
+ * written only when the transition can actually change it.
  */
 import type { Driver } from '../domain/driver.js';
 import { driverPatchFor, touchesDriver } from '../domain/driver-effects.js';
@@ -15,7 +17,7 @@ import type { LedgerEntry } from '../domain/ledger.js';
 import type { Session } from '../domain/session.js';
 import type { SessionEvent } from '../domain/session-events.js';
 import { applyEvent } from '../domain/session-machine.js';
-import type { SessionChange } from '../ports/session-repository.port.js';
+import type { Peeked, SessionChange } from '../ports/session-repository.port.js';
 import type { UseCaseDeps } from './deps.js';
 
 export type CommitDeps = Pick<UseCaseDeps, 'sessions' | 'drivers' | 'clock' | 'live' | 'logger' | 'config'>;
@@ -25,6 +27,11 @@ export type Applied =
   | { kind: 'noop'; session: Session }
   | { kind: 'illegal'; session: Session; error: DomainError }
   | { kind: 'missing' };
+
+/** A peeked session as `known` only when it was just read: a remembered one is left to transition's own peek. */
+export function knownIfRead(peeked: Peeked): TransitionOptions {
+  return peeked.remembered ? {} : { known: peeked.session };
+}
 
 /** The event may depend on the session and driver as read in this attempt (e.g. the carried balance). */
 export type EventSource = SessionEvent | ((session: Session, driver: Driver | undefined) => SessionEvent);
@@ -45,12 +52,19 @@ export async function transition(
   const attempts = Math.max(1, deps.config.maxCommitAttempts);
   for (let attempt = 1; attempt <= attempts; attempt += 1) {
     const known = attempt === 1 && opts.known?.id === sessionId ? opts.known : undefined;
-    const before = known ?? (await deps.sessions.get(sessionId));
-    if (!before) return { kind: 'missing' };
-    const driver = opts.readDriver ? await deps.drivers.get(before.driverId) : undefined;
-    const event = typeof source === 'function' ? source(before, driver) : source;
-    const at = deps.clock.now().toISOString();
-    const t = applyEvent(before, event, at);
+    // Without one, the session as this process last stored or read it: no read-back of its own write.
+    const base = known ? { session: known, remembered: false } : await deps.sessions.peek(sessionId);
+    if (!base) return { kind: 'missing' };
+    let decided = await decide(deps, base.session, source, opts);
+    if (decided.t.kind !== 'transitioned' && base.remembered) {
+      // "Nothing to do" or "not allowed" is only as true as the state it was decided on, and a
+      // remembered one may be behind (another process moved the session on): decide again on the
+      // stored row. A transition needs no such care: its commit is conditioned on the version.
+      const stored = await deps.sessions.get(sessionId);
+      if (!stored) return { kind: 'missing' };
+      decided = await decide(deps, stored, source, opts);
+    }
+    const { before, driver, event, at, t } = decided;
     if (t.kind === 'noop') return { kind: 'noop', session: before };
     if (t.kind === 'illegal') return { kind: 'illegal', session: before, error: t.error };
     const change: SessionChange = { session: t.session, expectedVersion: before.version, entries: [t.entry] };
@@ -69,6 +83,14 @@ export async function transition(
     deps.logger.debug('session commit conflict, retrying', { sessionId, attempt, event: event.type });
   }
   throw new Error(`session ${sessionId}: commit kept conflicting after ${attempts} attempts`);
+}
+
+/** The event for this state of the session (and its driver, when the event depends on it), applied. */
+async function decide(deps: CommitDeps, before: Session, source: EventSource, opts: TransitionOptions) {
+  const driver = opts.readDriver ? await deps.drivers.get(before.driverId) : undefined;
+  const event = typeof source === 'function' ? source(before, driver) : source;
+  const at = deps.clock.now().toISOString();
+  return { before, driver, event, at, t: applyEvent(before, event, at) };
 }
 
 /**

@@ -4,7 +4,7 @@ import type { StopReason } from '../domain/session.js';
 import type { UseCaseDeps } from './deps.js';
 import { type EventOutcome, wrongStation } from './event-outcome.js';
 import { afterMetered } from './metered.js';
-import { transition } from './session-commit.js';
+import { knownIfRead, transition } from './session-commit.js';
 
 /** The station's `session_end` event (validated at the edge). */
 export interface SessionEndInput {
@@ -22,16 +22,17 @@ export type SessionEndedByStation = (input: SessionEndInput) => Promise<Result<E
 /** The station ended the session itself (EV unplugged, power loss, caps, or after our open): → METERED. */
 export function makeSessionEndedByStation(deps: UseCaseDeps): SessionEndedByStation {
   return async (input) => {
-    const current = await deps.sessions.get(input.sessionId);
-    if (!current) {
+    const peeked = await deps.sessions.peek(input.sessionId);
+    if (!peeked) {
       deps.logger.warn('session_end for an unknown session', {
         sessionId: input.sessionId,
         stationId: input.stationId,
       });
       return ok({ outcome: 'unmatched' });
     }
+    const current = peeked.session;
     if (current.stationId !== input.stationId) return err(wrongStation(input.stationId, current));
-    const applied = await transition(deps, input.sessionId, { type: 'SessionEnded', ...input }, { known: current });
+    const applied = await transition(deps, input.sessionId, { type: 'SessionEnded', ...input }, knownIfRead(peeked));
     if (applied.kind === 'missing') return ok({ outcome: 'unmatched' });
     if (applied.kind === 'illegal') return err(applied.error);
     if (applied.kind === 'noop') {

@@ -2,7 +2,7 @@ import { DomainError } from '../domain/errors.js';
 import { err, ok, type Result } from '../domain/result.js';
 import type { Session, StopReason } from '../domain/session.js';
 import type { UseCaseDeps } from './deps.js';
-import { transition } from './session-commit.js';
+import { knownIfRead, transition } from './session-commit.js';
 import { releaseStation, sendCommand } from './station-effects.js';
 
 export interface StopChargeInput {
@@ -15,12 +15,13 @@ export type StopCharge = (input: StopChargeInput) => Promise<Result<Session, Dom
 /** Only the owner may stop; a repeated stop returns the state already reached. */
 export function makeStopCharge(deps: UseCaseDeps): StopCharge {
   return async ({ driverId, sessionId }) => {
-    const session = await deps.sessions.get(sessionId);
-    if (!session) return err(new DomainError('SESSION.NOT_FOUND', `No session ${sessionId}.`));
-    if (session.driverId !== driverId) {
+    // Who owns a session never changes, so a remembered copy answers that as well as a read.
+    const peeked = await deps.sessions.peek(sessionId);
+    if (!peeked) return err(new DomainError('SESSION.NOT_FOUND', `No session ${sessionId}.`));
+    if (peeked.session.driverId !== driverId) {
       return err(new DomainError('SESSION.NOT_YOURS', 'This session belongs to another driver.', { sessionId }));
     }
-    return requestStop(deps, sessionId, 'remote', session);
+    return requestStop(deps, sessionId, 'remote', knownIfRead(peeked).known);
   };
 }
 

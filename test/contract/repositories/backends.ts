@@ -15,6 +15,8 @@ export interface Repositories {
   drivers: DriverRepository;
   stations: StationRepository;
   processedEvents: ProcessedEvents;
+  /** Sessions as a second process sees them: the same store, a memory (`peek`) of its own. */
+  sessionsElsewhere: SessionRepository;
 }
 
 export interface Backend {
@@ -30,9 +32,11 @@ export function backends(dynamo: DynamoHarness): Backend[] {
       name: 'memory',
       async make() {
         const drivers = new MemoryDriverRepository();
+        const sessions = new MemorySessionRepository(drivers);
         return {
           drivers,
-          sessions: new MemorySessionRepository(drivers),
+          sessions,
+          sessionsElsewhere: sessions.anotherProcess(),
           stations: new MemoryStationRepository(),
           processedEvents: new MemoryProcessedEvents(),
         };
@@ -42,7 +46,10 @@ export function backends(dynamo: DynamoHarness): Backend[] {
       name: 'dynamodb',
       async make() {
         const { doc, names } = await dynamo.freshTables();
-        return makeDynamoDbRepositories(doc, names);
+        return {
+          ...makeDynamoDbRepositories(doc, names),
+          sessionsElsewhere: makeDynamoDbRepositories(doc, names).sessions,
+        };
       },
     },
     {
@@ -50,7 +57,10 @@ export function backends(dynamo: DynamoHarness): Backend[] {
       name: 'dynamodb direct wire',
       async make() {
         const { directDoc, names } = await dynamo.freshTables();
-        return makeDynamoDbRepositories(directDoc, names);
+        return {
+          ...makeDynamoDbRepositories(directDoc, names),
+          sessionsElsewhere: makeDynamoDbRepositories(directDoc, names).sessions,
+        };
       },
     },
   ];

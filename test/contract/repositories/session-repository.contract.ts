@@ -90,6 +90,62 @@ export function sessionRepositoryContract(make: () => Promise<Repositories>): vo
     });
   });
 
+  describe('peek', () => {
+    it('answers from what this process created and committed', async () => {
+      const s = await created();
+      expect(await repos.sessions.peek(s.id)).toEqual({ session: s, remembered: true });
+      const a = moved(s, 'ENERGIZING', 'CardSaved');
+      await repos.sessions.commit({ session: a.next, expectedVersion: 1, entries: [a.entry] });
+      expect(await repos.sessions.peek(s.id)).toEqual({ session: a.next, remembered: true });
+    });
+
+    it('reads a session this process has not seen, and says so; an unknown one is undefined', async () => {
+      const s = await created();
+      expect(await repos.sessionsElsewhere.peek(s.id)).toEqual({ session: s, remembered: false });
+      expect(await repos.sessionsElsewhere.peek(s.id)).toEqual({ session: s, remembered: true });
+      expect(await repos.sessionsElsewhere.peek('ses_unknown')).toBeUndefined();
+    });
+
+    it('may be behind another process (never ahead): a commit on it loses, and the next peek reads', async () => {
+      const s = await created();
+      const elsewhere = moved(s, 'ENERGIZING', 'CardSaved');
+      expect(await repos.sessionsElsewhere.get(s.id)).toEqual(s);
+      expect(
+        await repos.sessionsElsewhere.commit({
+          session: elsewhere.next,
+          expectedVersion: 1,
+          entries: [elsewhere.entry],
+        }),
+      ).toBe(true);
+      expect(await repos.sessions.peek(s.id)).toEqual({ session: s, remembered: true });
+
+      const stale = moved(s, 'CANCELLED', 'CheckoutExpired');
+      expect(await repos.sessions.commit({ session: stale.next, expectedVersion: 1, entries: [stale.entry] })).toBe(
+        false,
+      );
+      expect(await repos.sessions.peek(s.id)).toEqual({ session: elsewhere.next, remembered: false });
+      expect((await repos.sessions.ledger(s.id)).map((e) => e.cause)).toEqual(['StartRequested', 'CardSaved']);
+    });
+
+    it('keeps the newer of a read and a commit whatever order they answer in', async () => {
+      const s = await created();
+      const a = moved(s, 'ENERGIZING', 'CardSaved');
+      const [read] = await Promise.all([
+        repos.sessions.get(s.id),
+        repos.sessions.commit({ session: a.next, expectedVersion: 1, entries: [a.entry] }),
+      ]);
+      expect([1, 2]).toContain(read?.version);
+      expect(await repos.sessions.peek(s.id)).toEqual({ session: a.next, remembered: true });
+    });
+
+    it('forgets a session that has ended', async () => {
+      const s = await created();
+      const done = moved(s, 'CANCELLED', 'CheckoutExpired');
+      await repos.sessions.commit({ session: done.next, expectedVersion: 1, entries: [done.entry] });
+      expect(await repos.sessions.peek(s.id)).toEqual({ session: done.next, remembered: false });
+    });
+  });
+
   describe('commit', () => {
     it('moves the session and appends its entries in order', async () => {
       const s = await created();

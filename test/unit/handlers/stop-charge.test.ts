@@ -55,7 +55,7 @@ describe('Mutation.stopCharge', () => {
 
   it('hides a failing store as INTERNAL', async () => {
     const { h, stop, sessionId } = await charging();
-    h.sessions.get = async () => {
+    h.sessions.commit = async () => {
       throw new Error('socket hang up ddb.internal:8000');
     };
     const e = await refusal(stop({ sessionId }));

@@ -8,7 +8,8 @@ import {
 import { z } from 'zod';
 import type { LedgerEntry } from '../../domain/ledger.js';
 import type { Session, SessionState } from '../../domain/session.js';
-import type { Page, SessionChange, SessionRepository } from '../../ports/session-repository.port.js';
+import type { Page, Peeked, SessionChange, SessionRepository } from '../../ports/session-repository.port.js';
+import { SessionMemo } from '../session-memo.js';
 import { driverPut } from './dynamodb-driver-repository.js';
 import { ItemReader } from './item-reader.js';
 import { ledgerEntrySchema, sessionSchema, withoutUndefined } from './item-schemas.js';
@@ -47,12 +48,14 @@ function sessionOf(item: Record<string, unknown> | undefined): Session | undefin
  * as a list inside the same item — so a transition and its ledger entries are ONE conditional
  * write. The ledger stays append-only because this adapter only ever list_appends to it.
  * A change that also moves the driver row is a two-item transaction, both version-conditioned.
+ * What this instance wrote or read is kept in a SessionMemo for `peek` (one instance per process).
  */
 export class DynamoDbSessionRepository implements SessionRepository {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tables: Pick<TableNames, 'sessions' | 'drivers'>,
     private readonly reader = new ItemReader(doc),
+    private readonly memo = new SessionMemo(),
   ) {}
 
   async create(session: Session, entry: LedgerEntry): Promise<{ created: boolean; session: Session }> {
@@ -77,6 +80,7 @@ export class DynamoDbSessionRepository implements SessionRepository {
           ExpressionAttributeNames: { '#id': A.id },
         }),
       );
+      this.memo.remember(session);
       return { created: true, session };
     } catch (e) {
       if (!lostRace(e)) throw new DynamoDbStoreError('create', TableName, e);
@@ -87,15 +91,33 @@ export class DynamoDbSessionRepository implements SessionRepository {
     );
     const stored = sessionOf(existing);
     if (!stored) throw new DynamoDbStoreError('create', TableName, new Error(`session ${session.id} vanished`));
+    this.memo.remember(stored);
     return { created: existing?.[WRITE_TOKEN_ATTR] === token, session: stored };
   }
 
   async get(id: string): Promise<Session | undefined> {
     const table = this.tables.sessions;
-    return sessionOf(await wrapped('get', table, () => this.reader.get(table, id, [A.doc])));
+    const session = sessionOf(await wrapped('get', table, () => this.reader.get(table, id, [A.doc])));
+    if (session) this.memo.remember(session);
+    else this.memo.forget(id);
+    return session;
+  }
+
+  async peek(id: string): Promise<Peeked | undefined> {
+    const remembered = this.memo.recall(id);
+    if (remembered) return { session: remembered, remembered: true };
+    const session = await this.get(id);
+    return session && { session, remembered: false };
   }
 
   async commit(change: SessionChange): Promise<boolean> {
+    const committed = await this.write(change);
+    if (committed) this.memo.remember(change.session);
+    else this.memo.forget(change.session.id);
+    return committed;
+  }
+
+  private async write(change: SessionChange): Promise<boolean> {
     const { session, expectedVersion, entries, driver } = change;
     assertNextVersion(session.version, expectedVersion, `session ${session.id}`);
     if (driver) assertNextVersion(driver.next.version, driver.expectedVersion, `driver ${driver.next.id}`);

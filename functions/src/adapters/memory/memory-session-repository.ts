@@ -1,6 +1,7 @@
 import type { LedgerEntry } from '../../domain/ledger.js';
 import type { Session, SessionState } from '../../domain/session.js';
-import type { Page, SessionChange, SessionRepository } from '../../ports/session-repository.port.js';
+import type { Page, Peeked, SessionChange, SessionRepository } from '../../ports/session-repository.port.js';
+import { SessionMemo } from '../session-memo.js';
 import { assertBumped, type MemoryDriverRepository } from './memory-driver-repository.js';
 
 interface SessionRecord {
@@ -13,25 +14,53 @@ interface SessionRecord {
  * Sessions in a Map. A commit checks every version before it writes anything and contains no
  * `await` between check and write, so it is atomic within one process — the same guarantee a
  * DynamoDB transaction gives. `beforeCommit` lets tests interleave a competing writer.
+ * Like the DynamoDB adapter it remembers what it wrote and read for `peek`; `anotherProcess()` is a
+ * second instance over the same records with a memory of its own (what a second Lambda would see).
  */
 export class MemorySessionRepository implements SessionRepository {
-  private readonly records = new Map<string, SessionRecord>();
   beforeCommit?: (change: SessionChange) => Promise<void> | void;
   commits = 0;
   conflicts = 0;
+  /** Store reads (get, and peek when nothing is remembered), for tests that count round trips. */
+  reads = 0;
+  private readonly memo = new SessionMemo();
 
-  constructor(private readonly drivers: MemoryDriverRepository) {}
+  constructor(
+    private readonly drivers: MemoryDriverRepository,
+    private readonly records = new Map<string, SessionRecord>(),
+  ) {}
+
+  anotherProcess(): MemorySessionRepository {
+    return new MemorySessionRepository(this.drivers, this.records);
+  }
 
   async create(session: Session, entry: LedgerEntry): Promise<{ created: boolean; session: Session }> {
     const existing = this.records.get(session.id);
-    if (existing) return { created: false, session: structuredClone(existing.session) };
+    if (existing) {
+      this.memo.remember(existing.session);
+      return { created: false, session: structuredClone(existing.session) };
+    }
     this.records.set(session.id, { session: structuredClone(session), ledger: [structuredClone(entry)] });
+    this.memo.remember(session);
     return { created: true, session: structuredClone(session) };
   }
 
   async get(id: string): Promise<Session | undefined> {
+    this.reads += 1;
     const record = this.records.get(id);
-    return record ? structuredClone(record.session) : undefined;
+    if (!record) {
+      this.memo.forget(id);
+      return undefined;
+    }
+    this.memo.remember(record.session);
+    return structuredClone(record.session);
+  }
+
+  async peek(id: string): Promise<Peeked | undefined> {
+    const remembered = this.memo.recall(id);
+    if (remembered) return { session: remembered, remembered: true };
+    const session = await this.get(id);
+    return session && { session, remembered: false };
   }
 
   async commit(change: SessionChange): Promise<boolean> {
@@ -41,12 +70,14 @@ export class MemorySessionRepository implements SessionRepository {
     const driverOk = change.driver ? this.drivers.canWrite(change.driver.next, change.driver.expectedVersion) : true;
     if (!record || record.session.version !== change.expectedVersion || !driverOk) {
       this.conflicts += 1;
+      this.memo.forget(change.session.id);
       return false;
     }
     record.session = structuredClone(change.session);
     record.ledger.push(...change.entries.map((e) => structuredClone(e)));
     if (change.driver) this.drivers.write(change.driver.next);
     this.commits += 1;
+    this.memo.remember(change.session);
     return true;
   }
 
