@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AdminAddUserToGroupCommand, AdminConfirmSignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { z } from 'zod';
 import { cognitoAdminClient } from './cognito-bootstrap.js';
+import { COGNITO_LOG_FILE } from './local-cognito.js';
 
 /** The part of cognito-local's `.cognito/db/<poolId>.json` we read: users keyed by username (the sub). */
 const poolFileSchema = z.object({
@@ -13,7 +14,6 @@ const poolFileSchema = z.object({
       z.object({
         Username: z.string(),
         UserStatus: z.string().optional(),
-        ConfirmationCode: z.string().optional(),
         Attributes: z.array(z.object({ Name: z.string(), Value: z.string().optional() })).default([]),
       }),
     )
@@ -27,12 +27,13 @@ export interface CognitoPoolRef {
 }
 
 /**
- * cognito-local writes its pool file asynchronously; on a loaded machine (a full test run on two
- * cores, a host disk stalling) that took over the 1 s this used to allow. The code is usually there at
- * the first look, so a long deadline costs nothing when things are quick.
+ * The log is written through a pipe and a file stream, so a code can take a moment to land; on a
+ * loaded machine (a full test run on two cores, a host disk stalling) that took over a second. The
+ * code is usually there at the first look, so a long deadline costs nothing when things are quick.
  */
 const POLL_DEADLINE_MS = 10_000;
 const POLL_INTERVAL_MS = 50;
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 
 async function findUser(pool: CognitoPoolRef, email: string) {
   const file = join(pool.dataDir, '.cognito', 'db', `${pool.userPoolId}.json`);
@@ -45,18 +46,37 @@ async function findUser(pool: CognitoPoolRef, email: string) {
 }
 
 /**
- * The sign-up code cognito-local would have e-mailed: it prints it to its log and keeps it on the
- * user record (`ConfirmationCode`) until confirmation. Polls briefly because the store writes async.
+ * The last code cognito-local printed for this address: each delivery is a box in its log with
+ * `Destination:` and `Code:` lines (consoleMessageSender), the way a person reads it.
+ */
+export function lastCodeInLog(log: string, email: string): string | undefined {
+  const wanted = email.toLowerCase();
+  let code: string | undefined;
+  for (const box of log.replace(ANSI, '').split('Confirmation Code Delivery').slice(1)) {
+    const to = /Destination:\s+(\S+)/.exec(box)?.[1];
+    // Up to the box's right border: a line still being written could end mid-number.
+    const sent = /Code:\s+(\d+) +│/.exec(box)?.[1];
+    if (sent && to?.toLowerCase() === wanted) code = sent;
+  }
+  return code;
+}
+
+/**
+ * The sign-up code cognito-local would have e-mailed, read from the e-mail it prints to its log.
+ * Not from its pool file: that is rewritten whole by an unawaited `writeFile` per change, so two
+ * sign-ups at once can leave it torn or one change behind until the next write — a test that signed
+ * up two drivers at once waited 10 s for a code that was never going to appear there.
  */
 export async function readConfirmationCode(pool: CognitoPoolRef, email: string): Promise<string> {
   const deadline = performance.now() + POLL_DEADLINE_MS;
+  const log = join(pool.dataDir, COGNITO_LOG_FILE);
   for (;;) {
-    const code = (await findUser(pool, email).catch(() => undefined))?.ConfirmationCode;
+    const code = lastCodeInLog(await readFile(log, 'utf8').catch(() => ''), email);
     if (code) return code;
     if (performance.now() >= deadline) break;
     await sleep(POLL_INTERVAL_MS);
   }
-  throw new Error(`no pending confirmation code for ${email} after ${POLL_DEADLINE_MS / 1_000} s`);
+  throw new Error(`no confirmation code for ${email} in ${log} after ${POLL_DEADLINE_MS / 1_000} s`);
 }
 
 /** The Cognito username (the sub: email is a username attribute in this pool). */

@@ -36,6 +36,8 @@ const STOP_TIMEOUT_MS = 5_000;
 const PORT_ATTEMPTS = 3;
 
 const require = createRequire(import.meta.url);
+/** cognito-local's output, appended in its data directory (where the e-mails it would send are printed). */
+export const COGNITO_LOG_FILE = 'cognito-local.log';
 
 export async function freeLoopbackPort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -81,7 +83,7 @@ function launch(dataDir: string, port: number): Promise<ChildProcess> {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     },
   );
-  const log = createWriteStream(join(dataDir, 'cognito-local.log'), { flags: 'a' });
+  const log = createWriteStream(join(dataDir, COGNITO_LOG_FILE), { flags: 'a' });
   let tail = '';
   return new Promise((resolveChild, reject) => {
     const timer = setTimeout(() => {
