@@ -165,6 +165,14 @@ async function main(): Promise<void> {
         `${ok.filter((r) => r.chargingByRead).length}; load average at start ${load.map((l) => l.toFixed(2)).join(' ')}`,
     );
     for (const line of result.notPaidOnce.slice(0, 10)) log(`  not paid once: ${line}`);
+    const answered = ok.flatMap((r) => (r.phases === undefined ? [] : [r.phases.startedMs]));
+    const afterAnswer = ok.flatMap((r) =>
+      r.phases === undefined || r.energizeMs === undefined ? [] : [r.energizeMs - r.phases.startedMs],
+    );
+    log(
+      `energize split p50 / p99 ms: startCharge answered ${percentile(answered, 50)} / ${percentile(answered, 99)}, ` +
+        `then CHARGING seen ${percentile(afterAnswer, 50)} / ${percentile(afterAnswer, 99)}`,
+    );
     const slowest = [...ok].sort((x, y) => (y.energizeMs ?? 0) - (x.energizeMs ?? 0)).slice(0, 5);
     for (const r of slowest) {
       const p = r.phases;
