@@ -1,5 +1,6 @@
 import type { Session } from '../domain/session.js';
 import { TERMINAL_STATES } from '../domain/session-machine.js';
+import type { Peeked } from '../ports/session-repository.port.js';
 
 /** Enough for every session a process is driving at once (a live session is ~2 KB); the oldest goes first. */
 export const DEFAULT_MEMO_CAPACITY = 4_096;
@@ -23,6 +24,14 @@ export class SessionMemo {
 
   get size(): number {
     return this.sessions.size;
+  }
+
+  /** `SessionRepository.peek` for any store: what is remembered, else `read` (which should remember it). */
+  async peek(id: string, read: (id: string) => Promise<Session | undefined>): Promise<Peeked | undefined> {
+    const remembered = this.recall(id);
+    if (remembered) return { session: remembered, remembered: true };
+    const session = await read(id);
+    return session && { session, remembered: false };
   }
 
   recall(id: string): Session | undefined {

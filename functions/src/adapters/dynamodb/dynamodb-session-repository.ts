@@ -103,11 +103,8 @@ export class DynamoDbSessionRepository implements SessionRepository {
     return session;
   }
 
-  async peek(id: string): Promise<Peeked | undefined> {
-    const remembered = this.memo.recall(id);
-    if (remembered) return { session: remembered, remembered: true };
-    const session = await this.get(id);
-    return session && { session, remembered: false };
+  peek(id: string): Promise<Peeked | undefined> {
+    return this.memo.peek(id, (i) => this.get(i));
   }
 
   async commit(change: SessionChange): Promise<boolean> {

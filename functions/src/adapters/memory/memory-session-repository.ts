@@ -56,11 +56,8 @@ export class MemorySessionRepository implements SessionRepository {
     return structuredClone(record.session);
   }
 
-  async peek(id: string): Promise<Peeked | undefined> {
-    const remembered = this.memo.recall(id);
-    if (remembered) return { session: remembered, remembered: true };
-    const session = await this.get(id);
-    return session && { session, remembered: false };
+  peek(id: string): Promise<Peeked | undefined> {
+    return this.memo.peek(id, (i) => this.get(i));
   }
 
   async commit(change: SessionChange): Promise<boolean> {
